@@ -1,0 +1,5 @@
+from monitors.models.category import Category
+from monitors.models.history import CheckResult, DailyRollup, HourlyRollup, StatusEvent
+from monitors.models.monitor import Monitor
+
+__all__ = ["Category", "CheckResult", "DailyRollup", "HourlyRollup", "Monitor", "StatusEvent"]

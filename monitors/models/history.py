@@ -1,0 +1,84 @@
+"""What happened to a monitor over time: raw results (kept for a retention),
+hourly and daily rollups (kept for the 90-day bars and uptime figures) and
+status changes (for incidents, alerts and the page)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from statuspage import enums
+
+
+class CheckResult(models.Model):
+    monitor = models.ForeignKey(
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="results"
+    )
+    location = models.CharField(max_length=8, choices=enums.Location.choices)
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField()
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("check result")
+        indexes = [
+            models.Index(fields=["monitor", "checked_at"], name="result_monitor_time_idx"),
+            models.Index(fields=["checked_at"], name="result_time_idx"),  # pruning
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitor_id} {self.location} {self.checked_at:%Y-%m-%d %H:%M:%S}: {self.ok}"
+
+
+class Rollup(models.Model):
+    """Counts over one period; uptime = successes / checks."""
+
+    monitor = models.ForeignKey("monitors.Monitor", on_delete=models.CASCADE, related_name="+")
+    checks = models.PositiveIntegerField(default=0)
+    successes = models.PositiveIntegerField(default=0)
+    total_response_ms = models.BigIntegerField(default=0)
+    max_response_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.monitor_id}: {self.successes}/{self.checks}"
+
+    @property
+    def uptime(self) -> float | None:
+        return 100.0 * self.successes / self.checks if self.checks else None
+
+
+class HourlyRollup(Rollup):
+    hour = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["monitor", "hour"], name="hourly_rollup_unique")
+        ]
+
+
+class DailyRollup(Rollup):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["monitor", "day"], name="daily_rollup_unique")
+        ]
+
+
+class StatusEvent(models.Model):
+    monitor = models.ForeignKey("monitors.Monitor", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=16, choices=enums.Status.choices)
+    to_status = models.CharField(max_length=16, choices=enums.Status.choices)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["monitor", "at"], name="event_monitor_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

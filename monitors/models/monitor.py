@@ -1,0 +1,135 @@
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from statuspage import enums
+from statuspage.timefmt import bitup_datetime
+
+
+class MonitorQuerySet(models.QuerySet):
+    def active(self) -> "MonitorQuerySet":
+        return self.filter(is_active=True)
+
+
+class Monitor(models.Model):
+    """What to probe and how; its current status and the schedule of its next check."""
+
+    # What to probe (the v1 contract's fields).
+    name = models.CharField(_("name"), max_length=200)
+    protocol = models.CharField(_("protocol"), max_length=8, choices=enums.Protocol.choices)
+    target = models.CharField(
+        _("target"), max_length=2000, help_text=_("A URL for HTTP(S), a host name or IP otherwise.")
+    )
+    port = models.PositiveIntegerField(_("port"), null=True, blank=True)
+    locations = models.CharField(
+        _("locations"), max_length=100, default=enums.Location.USE,
+        help_text=_("Comma-separated probe locations, each a Celery queue: ")
+        + ", ".join(enums.Location.values),
+    )  # fmt: skip
+    frequency = models.PositiveIntegerField(
+        _("check every"), choices=enums.CHECK_FREQUENCY_CHOICES, default=60
+    )
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    resend_every = models.PositiveIntegerField(
+        _("resend alerts every"), choices=enums.RESEND_FREQUENCY_CHOICES, default=0
+    )
+    ssl_alert_days = models.PositiveIntegerField(
+        _("warn of certificate expiry"), choices=enums.SSL_ALERT_CHOICES, default=0
+    )
+    allow_redirects = models.BooleanField(_("follow redirects"), default=True)
+    expected_status_codes = models.CharField(
+        _("expected status codes"), max_length=1000, blank=True,
+        help_text=_("Comma-separated; blank means 200-299."),
+    )  # fmt: skip
+    http_body = models.TextField(_("request body"), blank=True)
+    http_headers = models.TextField(_("request headers"), blank=True)
+    expected_body = models.TextField(_("response must contain"), blank=True)
+    retries = models.PositiveSmallIntegerField(
+        _("retries"), default=1, help_text=_("Failed checks tolerated before the monitor is down.")
+    )
+    timeout = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=10)
+    category = models.ForeignKey(
+        "monitors.Category", verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="monitors",
+    )  # fmt: skip
+
+    # What the probes found.
+    status = models.CharField(
+        _("status"), max_length=16, choices=enums.Status.choices, default=enums.Status.PENDING
+    )
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
+    last_check = models.DateTimeField(_("last check"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_response_ms = models.PositiveIntegerField(_("response time (ms)"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    cert_expires_at = models.DateTimeField(_("certificate expires"), null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MonitorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monitor")
+        verbose_name_plural = _("monitors")
+        ordering = ["name", "id"]
+        indexes = [
+            # The dispatcher's "what is due" query.
+            models.Index(fields=["is_active", "next_check_at"], name="monitor_due_idx"),
+            # The page and api.php list monitors by category.
+            models.Index(fields=["category", "name"], name="monitor_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def location_codes(self) -> list[str]:
+        return [code.strip() for code in self.locations.split(",") if code.strip()]
+
+    @property
+    def expected_codes(self) -> set[int]:
+        """The status codes that count as up (blank: 200-299)."""
+        if not self.expected_status_codes.strip():
+            return set(range(200, 300))
+        return {int(c) for c in self.expected_status_codes.split(",") if c.strip()}
+
+    def to_v1(self) -> dict[str, Any]:
+        return {
+            "Id": self.pk,
+            "Name": self.name,
+            "Protocol": enums.V1_PROTOCOL.code(self.protocol),
+            "TestURL": self.target,
+            "PingLocations": ", ".join(self.location_codes),
+            "CheckFrequency": enums.V1_CHECK_FREQUENCY.code(self.frequency),
+            "Active": self.is_active,
+            "ResendFrequency": enums.V1_RESEND_FREQUENCY.code(self.resend_every),
+            "SSLExpiringAlertFrequency": enums.V1_SSL_ALERT.code(self.ssl_alert_days),
+            "AllowRedirects": self.allow_redirects,
+            "ExpectedStatusCodes": self.expected_status_codes,
+            "HttpRequestBody": self.http_body,
+            "HttpRequestHeader": self.http_headers,
+            "ResponseExpectedBodyContains": self.expected_body,
+            "PortNumber": self.port,
+        }
+
+    def to_bitup(self, *, with_category: bool = True) -> dict[str, Any]:
+        """api.php's monitor; ``with_category`` False gives the shape nested in a category."""
+        data: dict[str, Any] = {
+            "id": self.pk,
+            "name": self.name,
+            "type": enums.BITUP_TYPE.code(self.protocol),
+            "target": self.target,
+            "port": self.port,
+            "status": enums.BITUP_STATUS.code(self.status),
+            "last_check": bitup_datetime(self.last_check),
+        }
+        if with_category:
+            data["is_active"] = int(self.is_active)
+            data["category_id"] = self.category_id
+            # category must be select_related by the caller to avoid a query per row.
+            data["category_name"] = self.category.name if self.category_id else None
+        return data

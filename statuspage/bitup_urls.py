@@ -1,0 +1,3 @@
+"""The status API at /api.php (the BitUp contract)."""
+
+urlpatterns: list = []

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the same as production but for a fixed secret
+and plain static storage (tests render pages without running collectstatic)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from statuspage.settings import *  # noqa: E402,F403
+
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,3 @@
+"""The management API v1 (the LegitUptime contract)."""
+
+urlpatterns: list = []

@@ -1,0 +1,172 @@
+"""Staff can run the whole product from the admin: every page opens and saves."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from incidents.models import Incident
+from maintenance.models import ScheduledMaintenance
+from monitors.models import Category, Monitor, StatusEvent
+from statuspage.enums import IncidentStatus, Severity, Status
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [
+    "monitors/category",
+    "monitors/monitor",
+    "incidents/incident",
+    "maintenance/scheduledmaintenance",
+    "statuspage/apikey",
+]
+
+
+@pytest.fixture
+def seeded(category, make_monitor):
+    monitor = make_monitor(name="Web-node-se01", category=category, status=Status.DOWN)
+    StatusEvent.objects.create(monitor=monitor, from_status="up", to_status="down", reason="boom")
+    incident = Incident.objects.create(
+        name="Nätverksfördröjning", severity=Severity.OUTAGE, message="Vi undersöker"
+    )
+    incident.monitors.add(monitor)
+    maintenance = ScheduledMaintenance.objects.create(
+        name="Patch", starts_at=datetime(2026, 1, 1, 2, tzinfo=UTC), recurring=True,
+        recur_unit="week", recur_every=1, recur_until=datetime(2027, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    maintenance.monitors.add(monitor)
+    return {"monitor": monitor, "incident": incident, "maintenance": maintenance}
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_every_admin_list_and_form_opens(admin_client, seeded, model):
+    assert admin_client.get(f"/admin/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/{model}/add/").status_code == 200
+    assert admin_client.get(f"/admin/{model}/?q=zz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model,obj",
+    [
+        ("monitors/monitor", "monitor"),
+        ("incidents/incident", "incident"),
+        ("maintenance/scheduledmaintenance", "maintenance"),
+    ],
+)
+def test_every_change_form_opens(admin_client, seeded, model, obj):
+    assert admin_client.get(f"/admin/{model}/{seeded[obj].pk}/change/").status_code == 200
+
+
+def test_the_monitor_list_shows_status_in_colour_and_words(admin_client, seeded):
+    page = admin_client.get("/admin/monitors/monitor/").content.decode()
+    assert "Down" in page and "#cf222e" in page
+    assert "Webbhotell" in page
+
+
+def test_the_monitor_list_runs_a_fixed_number_of_queries(
+    admin_client, category, make_monitor, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_monitor(name=f"m{i}", category=category)
+    with django_assert_max_num_queries(12):
+        admin_client.get("/admin/monitors/monitor/")
+
+
+def test_staff_save_a_category_and_a_monitor(admin_client):
+    response = admin_client.post(
+        "/admin/monitors/category/add/",
+        {
+            "name": "Spelservrar", "display_order": "2",
+            "monitors-TOTAL_FORMS": "0", "monitors-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    category = Category.objects.get(name="Spelservrar")
+    response = admin_client.post(
+        "/admin/monitors/monitor/add/",
+        {
+            "name": "Minecraft", "category": category.pk, "protocol": "tcp",
+            "target": "mc.example.test", "port": "25565", "is_active": "on",
+            "frequency": "60", "locations": "USE,UK", "retries": "1", "timeout": "10",
+            "allow_redirects": "on", "resend_every": "0", "ssl_alert_days": "0",
+            "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    monitor = Monitor.objects.get(name="Minecraft")
+    assert monitor.category == category and monitor.port == 25565
+    assert monitor.status == Status.PENDING
+
+
+def test_staff_pause_and_resume_monitors(admin_client, seeded):
+    monitor = seeded["monitor"]
+    admin_client.post(
+        "/admin/monitors/monitor/", {"action": "pause", "_selected_action": [monitor.pk]}
+    )
+    monitor.refresh_from_db()
+    assert not monitor.is_active
+    admin_client.post(
+        "/admin/monitors/monitor/", {"action": "resume", "_selected_action": [monitor.pk]}
+    )
+    monitor.refresh_from_db()
+    assert monitor.is_active and monitor.next_check_at is not None
+
+
+def test_staff_save_an_incident_with_a_timeline_entry(admin_client, seeded):
+    monitor = seeded["monitor"]
+    response = admin_client.post(
+        "/admin/incidents/incident/add/",
+        {
+            "name": "Database slow", "severity": "degraded", "status": "investigating",
+            "message": "Looking into it", "monitors": [monitor.pk], "show_on_status_page": "on",
+            "created_at_0": "2026-02-14", "created_at_1": "10:00:00",
+            "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "0",
+            "updates-0-created_at_0": "2026-02-14", "updates-0-created_at_1": "10:30:00",
+            "updates-0-status": "identified", "updates-0-message": "A disk is full",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    incident = Incident.objects.get(name="Database slow")
+    assert [u.status for u in incident.updates.all()] == ["investigating", "identified"]
+    # The newest timeline entry is the incident's current state.
+    assert incident.status == IncidentStatus.IDENTIFIED
+    assert incident.message == "A disk is full"
+
+
+def test_staff_resolve_incidents_from_the_list(admin_client, seeded):
+    incident = seeded["incident"]
+    admin_client.post(
+        "/admin/incidents/incident/", {"action": "resolve", "_selected_action": [incident.pk]}
+    )
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED and incident.resolved_at is not None
+    assert incident.updates.last().status == IncidentStatus.RESOLVED
+
+
+def test_staff_save_a_recurring_maintenance_window(admin_client, seeded):
+    response = admin_client.post(
+        "/admin/maintenance/scheduledmaintenance/add/",
+        {
+            "name": "Monthly patching", "message": "Kernel updates",
+            "monitors": [seeded["monitor"].pk],
+            "starts_at_0": "2026-01-31", "starts_at_1": "02:00:00",
+            "duration_hours": "1", "duration_minutes": "30",
+            "recurring": "on", "recur_every": "1", "recur_unit": "month",
+            "recur_until_0": "2026-12-31", "recur_until_1": "00:00:00",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    row = ScheduledMaintenance.objects.get(name="Monthly patching")
+    assert row.recur_unit == "month" and row.ends_at is not None
+
+
+def test_a_recurring_window_without_its_end_is_refused_in_the_admin(admin_client, seeded):
+    response = admin_client.post(
+        "/admin/maintenance/scheduledmaintenance/add/",
+        {
+            "name": "Bad", "starts_at_0": "2026-01-31", "starts_at_1": "02:00:00",
+            "duration_hours": "1", "duration_minutes": "75", "recurring": "on",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert {"duration_minutes", "recur_unit", "recur_every", "recur_until"} <= set(errors)
+    assert not ScheduledMaintenance.objects.filter(name="Bad").exists()
