@@ -51,7 +51,7 @@ class Rollup(models.Model):
 
 
 class HourlyRollup(Rollup):
-    hour = models.DateTimeField()
+    hour = models.DateTimeField(help_text="Start of the UTC hour.")
 
     class Meta:
         constraints = [
@@ -60,7 +60,7 @@ class HourlyRollup(Rollup):
 
 
 class DailyRollup(Rollup):
-    day = models.DateField()
+    day = models.DateField(help_text="A date in the site's time zone.")
 
     class Meta:
         constraints = [
