@@ -1,28 +1,10 @@
 """The product starts only when it is safe to, and its schema applies on both databases."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.services import POSTGRES_URL, need_postgres
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
-    }
-    clean.update({"DJANGO_SETTINGS_MODULE": "statuspage.settings", "VAR_DIR": str(tmp_path)})
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+from tests.services import POSTGRES_URL, need_postgres, run_manage
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
