@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StatuspageConfig(AppConfig):
     name = "statuspage"
     verbose_name = "Status page"
+
+    def ready(self) -> None:
+        from statuspage.page import signals
+
+        signals.connect()

@@ -1,0 +1,55 @@
+"""Short-lived caching of what the page serves, keyed by the page generation
+(statuspage.pagecache) and the visitor's language: a change drops it at once
+(signals.py, and the probe engine after its bulk updates), and the lifetime
+bounds how stale the relative times and the day bars can get."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+from statuspage import pagecache
+
+SECONDS = 30
+T = TypeVar("T")
+
+
+def _key(name: str) -> str:
+    return f"statuspage:page:{pagecache.version()}:{get_language()}:{name}"
+
+
+def fragment(name: str, render: Callable[[], T], seconds: int = SECONDS) -> T:
+    """A cached part of a page (its HTML, its title); ``render`` runs on a miss.
+    The part must hold nothing per visitor (no CSRF token)."""
+    key = _key(name)
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, seconds)
+    return value
+
+
+def public_response(max_age: int, seconds: int = SECONDS) -> Callable:
+    """Cache a view's whole response (for views with nothing per visitor: the
+    JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            key = _key("response:" + request.get_full_path())
+            response = cache.get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                patch_cache_control(response, public=True, max_age=max_age)
+                cache.set(key, response, seconds)
+            return response
+
+        return cached
+
+    return decorate

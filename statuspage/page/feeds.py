@@ -1,0 +1,63 @@
+"""Atom and RSS feeds of the page's incidents: one entry per incident with its
+whole timeline, updated whenever the timeline grows (feed readers show it again)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
+
+from incidents.models import Incident
+from statuspage.page.cache import public_response
+from statuspage.page.current import incidents_with_timeline
+
+ITEMS = 50
+
+
+def _updated(incident: Incident) -> datetime:
+    return max([incident.updated_at] + [u.created_at for u in incident.updates.all()])
+
+
+class IncidentsRss(Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self) -> str:
+        return gettext("%(site)s status: incidents") % {"site": settings.SITE_NAME}
+
+    def description(self) -> str:
+        return gettext("Incidents and their updates from the %(site)s status page.") % {
+            "site": settings.SITE_NAME
+        }
+
+    def link(self) -> str:
+        return reverse("index")
+
+    def items(self) -> list[Incident]:
+        return list(incidents_with_timeline(Incident.objects.on_status_page()[:ITEMS]))
+
+    def item_title(self, item: Incident) -> str:
+        return f"{item.name} ({item.get_status_display()})"
+
+    def item_description(self, item: Incident) -> str:
+        return render_to_string("statuspage/feed_item.html", {"incident": item})
+
+    def item_link(self, item: Incident) -> str:
+        return reverse("incident", args=[item.pk])
+
+    def item_pubdate(self, item: Incident) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Incident) -> datetime:
+        return _updated(item)
+
+
+class IncidentsAtom(IncidentsRss):
+    feed_type = Atom1Feed
+    subtitle = IncidentsRss.description
+
+
+rss = public_response(max_age=60)(IncidentsRss())
+atom = public_response(max_age=60)(IncidentsAtom())

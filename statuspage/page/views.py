@@ -1,0 +1,81 @@
+"""The pages: /, /history and /incidents/<id>. Each page's main part is built
+once per cache lifetime and language (nothing per visitor in it); the shell
+around it (the language switch with its CSRF token) is rendered per request."""
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from incidents.models import Incident
+from statuspage.page import history
+from statuspage.page.cache import fragment
+from statuspage.page.context import index_context
+from statuspage.page.current import incidents_with_timeline
+
+MAX_HISTORY_PAGE = 200  # fifty years back
+
+
+def _page(request: HttpRequest, main: dict[str, str]) -> HttpResponse:
+    return render(request, "statuspage/page.html", main)
+
+
+def render_index(now: datetime | None = None) -> dict[str, str]:
+    context = index_context(now)
+    return {"title": "", "main": render_to_string("statuspage/index.html", context)}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return _page(request, fragment("index", render_index))
+
+
+def _history_page(request: HttpRequest) -> int:
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404("No such page") from None
+    if not 1 <= page <= MAX_HISTORY_PAGE:
+        raise Http404("No such page")
+    return page
+
+
+def render_history(page: int, now: datetime | None = None) -> dict[str, str]:
+    """Three queries: the months' incidents, their updates, and whether older ones exist."""
+    today = timezone.localdate(now)
+    months = history.month_starts(today, page)
+    start, end = history.start_of(months[-1]), history.start_of(history.next_month(months[0]))
+    on_page = Incident.objects.on_status_page()
+    incidents = list(
+        on_page.filter(created_at__gte=start, created_at__lt=end).prefetch_related("updates")
+    )
+    context = {
+        "months": history.by_month(incidents, months),
+        "page": page,
+        "newer": page - 1 if page > 1 else None,
+        "older": page + 1
+        if page < MAX_HISTORY_PAGE and on_page.filter(created_at__lt=start).exists()
+        else None,
+    }
+    return {
+        "title": gettext("Incident history"),
+        "main": render_to_string("statuspage/history.html", context),
+    }
+
+
+def history_view(request: HttpRequest) -> HttpResponse:
+    page = _history_page(request)
+    return _page(request, fragment(f"history:{page}", lambda: render_history(page)))
+
+
+def render_incident(pk: int, now: datetime | None = None) -> dict[str, str]:
+    """Three queries: the incident, its updates and its monitors."""
+    incident = get_object_or_404(incidents_with_timeline(Incident.objects.on_status_page()), pk=pk)
+    context = {"incident": incident, "now": now or timezone.now()}
+    return {"title": incident.name, "main": render_to_string("statuspage/incident.html", context)}
+
+
+def incident_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, fragment(f"incident:{pk}", lambda: render_incident(pk)))
