@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "axes",
     "statuspage",
     "monitors",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "statuspage.v1.bodylimit.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,6 +147,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+}
+
+# The OpenAPI schema at /v1/schema, Swagger UI at /v1/docs.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Status page management API v1",
+    "DESCRIPTION": "The management API v1 (LegitUptime contract): send the key in the "
+    'X-API-Key header. Errors: 400 with {"Field": ["reason"]}, otherwise {"detail": "..."}.',
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Ids in v1 paths: up to 18 digits (statuspage.v1.fields.ID_DIGITS).
+    "PATH_CONVERTER_OVERRIDES": {"v1id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # Celery: the embedded default needs no broker server; production uses Redis.

@@ -1,0 +1,1 @@
+"""/v1/incidents: the LegitUptime contract's incidents."""

@@ -1,0 +1,1 @@
+"""/v1/monitors: the LegitUptime contract's monitors."""

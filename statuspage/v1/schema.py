@@ -1,0 +1,108 @@
+"""The OpenAPI 3 description of v1: key authentication, the error responses
+of every operation, and the schema and Swagger UI views (public: they hold no data)."""
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+from statuspage.v1.bodylimit import MAX_BODY_BYTES
+
+SCHEMA_URL_NAME = "v1-schema"
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "statuspage.keyauth.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "A key from the admin (API keys). Read-only keys may only GET.",
+        }
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """Each bad field (named as in the request) with its reasons."""
+
+
+class FieldErrorsScheme(OpenApiSerializerExtension):
+    target_class = FieldErrorsSerializer
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": "Each bad field, named as in the request, with its reasons; "
+            "nothing was saved.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "minProperties": 1,
+            "example": {"Name": ["This field is required."]},
+        }
+
+
+class SuccessSerializer(serializers.Serializer):
+    Success = serializers.BooleanField()
+
+
+def _detail(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorDetailSerializer, description=description)
+
+
+BAD_REQUEST = OpenApiResponse(
+    PolymorphicProxySerializer(
+        component_name="BadRequest",
+        serializers=[FieldErrorsSerializer, ErrorDetailSerializer],
+        resource_type_field_name=None,
+    ),
+    description='Invalid fields (`{"Field": ["reason"]}`), or a body that is not a JSON '
+    'object (`{"detail": "..."}`). Nothing was saved.',
+)
+UNAUTHORIZED = _detail("The X-API-Key header is missing, or the key is wrong or revoked.")
+FORBIDDEN = _detail("The key is read-only.")
+NOT_FOUND = _detail("No row with this Id.")
+TOO_LARGE = _detail(f"The body is over {MAX_BODY_BYTES} bytes (1 MiB); it was not read.")
+UNSUPPORTED = _detail("The body is not sent as application/json.")
+
+
+class V1AutoSchema(AutoSchema):
+    """Adds the responses every v1 operation can give besides its success."""
+
+    def get_response_serializers(self) -> dict[Any, Any]:
+        serializer = self._get_serializer()
+        if self.method == "DELETE":
+            responses: dict[Any, Any] = {200: SuccessSerializer}
+        elif self.method == "POST":
+            responses = {201: serializer}
+        elif self.view.action in getattr(self.view, "list_actions", ()):
+            responses = {200: type(serializer)(many=True)}
+        else:
+            responses = {200: serializer}
+        responses[401] = UNAUTHORIZED
+        if self.method != "GET":
+            responses[403] = FORBIDDEN
+        if "{id}" in self.path:
+            responses[404] = NOT_FOUND
+        if self.method in ("POST", "PUT"):
+            responses.update({400: BAD_REQUEST, 413: TOO_LARGE, 415: UNSUPPORTED})
+        return responses
+
+
+class SchemaView(SpectacularAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class DocsView(SpectacularSwaggerView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    url_name = SCHEMA_URL_NAME
