@@ -66,3 +66,42 @@ class V1Client:
 def v1(db, api_key) -> V1Client:
     """The v1 API with a read-write key: ``v1.post("monitors", {...})``."""
     return V1Client(api_key)
+
+
+class HttpsClient(Client):
+    """A test client that always speaks HTTPS, as clients of a production
+    (HTTPS-only, SECURE_SSL_REDIRECT) deployment do."""
+
+    def generic(self, *args, secure: bool = True, **kwargs):
+        return super().generic(*args, secure=True, **kwargs)
+
+
+@pytest.fixture
+def https_client(db) -> HttpsClient:
+    return HttpsClient()
+
+
+@pytest.fixture
+def api_php(https_client, api_key):
+    """GET /api.php with a valid key; returns (status code, parsed JSON)."""
+
+    def get(key: str | None = api_key, **params):
+        query = {"key": key, **params} if key is not None else params
+        response = https_client.get("/api.php", query)
+        return response.status_code, response.json()
+
+    return get
+
+
+@pytest.fixture
+def api_php_queries(https_client, api_key, django_assert_num_queries):
+    """Asserts that GET /api.php with ``params`` runs ``count`` SQL queries
+    besides the one that looks the key up."""
+    https_client.get("/api.php", {"key": api_key})  # records the key's use (a write) now
+
+    def check(count: int, **params) -> None:
+        with django_assert_num_queries(1 + count):
+            response = https_client.get("/api.php", {"key": api_key, **params})
+        assert response.status_code == 200
+
+    return check

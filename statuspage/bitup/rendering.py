@@ -1,0 +1,26 @@
+"""How api.php answers: JSON in UTF-8, whatever the client asks for."""
+
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+
+class BitupJSONRenderer(JSONRenderer):
+    """``application/json; charset=utf-8`` with Swedish text kept readable."""
+
+    charset = "utf-8"
+    ensure_ascii = False
+
+
+class JsonOnly(BaseContentNegotiation):
+    """The contract has one representation. DRF's own negotiation would read
+    ``?format=`` (api.php's format=simple|grouped) as a renderer name and answer
+    404, and an ``Accept`` without JSON as 406."""
+
+    def select_parser(self, request, parsers):  # noqa: ANN001, ANN201
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = renderers[0]
+        return renderer, renderer.media_type
