@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from monitors.models import Category, Monitor
 from statuspage.enums import Protocol
