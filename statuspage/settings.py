@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from statuspage.embedded import VAR_DIR, embedded_broker_options, embedded_secret_key
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "monitors",
     "incidents",
     "maintenance",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,12 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {"v1id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
+# Alert emails: EMAIL_URL such as smtp+tls://user:pass@mail.example.com:587;
+# the embedded default prints them on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status@localhost")
+
 # Celery: the embedded default needs no broker server; production uses Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -183,8 +191,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = "UTC"
+# A worker started without -Q consumes every queue listed here; each app adds its own.
+CELERY_TASK_QUEUES = [
+    Queue("celery"),
+    Queue("alerts"),  # alerts/tasks.py sends here, so a slow channel never delays probes
+]
 CELERY_BEAT_SCHEDULE: dict = {
     # Each app adds its periodic tasks here (monitors: dispatch; alerts: ...).
+    "alerts-read-status-changes": {
+        "task": "alerts.tasks.process_events",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
+    "alerts-scan": {"task": "alerts.tasks.scan", "schedule": 15.0, "options": {"expires": 15}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -106,3 +106,41 @@ def api_php_queries(https_client, api_key, django_assert_num_queries):
         assert response.status_code == 200
 
     return check
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a free local port; Django's mail goes to it."""
+    from tests.alert_servers import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def http_receiver():
+    """A real HTTP server on a free local port recording every POST."""
+    from tests.alert_servers import HttpReceiver
+
+    receiver = HttpReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def make_channel(db):
+    from alerts.models import NotificationChannel
+
+    def make(kind: str, target: str, **fields) -> NotificationChannel:
+        return NotificationChannel.objects.create(
+            name=fields.pop("name", kind), kind=kind, target=target, **fields
+        )
+
+    return make

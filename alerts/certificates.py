@@ -1,0 +1,55 @@
+"""Certificate warnings: when a monitor's certificate (``cert_expires_at``,
+kept by the HTTPS probe) expires within ``ssl_alert_days`` days (0: never),
+at most once a day per monitor."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import OuterRef, Subquery
+
+from alerts.issue import raise_alert
+from alerts.models import Alert, AlertEvent
+from monitors.models import Monitor
+from statuspage.enums import SSL_ALERT_DAYS
+from statuspage.timefmt import v1_datetime
+
+EVERY = timedelta(days=1)
+
+
+def warn_of_expiring_certificates(now: datetime, *, in_maintenance: set[int]) -> list[int]:
+    """Raise the certificate warnings due; the ids of the deliveries to send."""
+    last_warning = Alert.objects.filter(
+        monitor=OuterRef("pk"), event=AlertEvent.CERTIFICATE
+    ).order_by("-created_at", "-pk")
+    horizon = now + timedelta(days=max(SSL_ALERT_DAYS.values()))
+    monitors = (
+        Monitor.objects.active()
+        .filter(ssl_alert_days__gt=0, cert_expires_at__lte=horizon)
+        .exclude(pk__in=in_maintenance)
+        .annotate(
+            last_warning_id=Subquery(last_warning.values("pk")[:1]),
+            last_warning_at=Subquery(last_warning.values("created_at")[:1]),
+        )
+    )
+    deliveries: list[int] = []
+    for monitor in monitors:
+        if monitor.cert_expires_at > now + timedelta(days=monitor.ssl_alert_days):
+            continue
+        if monitor.last_warning_at is not None and now < monitor.last_warning_at + EVERY:
+            continue
+        # Keyed on the warning it follows: two beats deciding the same one collide.
+        deliveries += raise_alert(
+            monitor, AlertEvent.CERTIFICATE,
+            key=f"certificate:{monitor.pk}:after:{monitor.last_warning_id or 0}",
+            reason=expiry_reason(monitor.cert_expires_at, now), at=now, now=now,
+        )  # fmt: skip
+    return deliveries
+
+
+def expiry_reason(expires_at: datetime, now: datetime) -> str:
+    when = v1_datetime(expires_at)
+    if expires_at <= now:
+        return f"The certificate expired on {when}."
+    left = expires_at - now
+    days = left.days
+    within = f"{days} day{'s' if days != 1 else ''}" if days else "less than a day"
+    return f"The certificate expires in {within}, on {when}."

@@ -1,0 +1,66 @@
+"""Reading the probe engine's status changes, each exactly once.
+
+Event ids come from a sequence but transactions commit out of order: a plain
+"id > cursor" could step over an event that commits late. Above the cursor,
+HandledEvent rows remember what was already read; the cursor only moves past
+events first read more than SETTLE ago, because an event with a smaller id
+that is still uncommitted by then would belong to a transaction open longer
+than any task's time limit. One beat at a time reads (the cursor
+row is locked; SQLite's IMMEDIATE transactions serialise writers anyway), and
+a second run that reads the same event again would collide on the alert's key.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from alerts.models import EventCursor, HandledEvent
+from alerts.transitions import alert_on_change
+from maintenance.windows import monitors_in_maintenance
+from monitors.models import StatusEvent
+
+BATCH = 500
+SETTLE = timedelta(minutes=10)
+
+
+def process_new_events(now: datetime | None = None) -> list[int]:
+    """Raise the alerts that new status changes call for; the ids of the
+    deliveries to send (committed when this returns)."""
+    now = now or timezone.now()
+    EventCursor.objects.get_or_create(pk=1)
+    with transaction.atomic():
+        cursor = EventCursor.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if cursor is None:
+            return []  # another beat is reading
+        low = cursor.last_event_id
+        handled = HandledEvent.objects.filter(event_id__gt=low).values("event_id")
+        events = list(
+            StatusEvent.objects.filter(pk__gt=low)
+            .exclude(pk__in=handled)
+            .select_related("monitor")
+            .order_by("pk")[:BATCH]
+        )
+        deliveries: list[int] = []
+        if events:
+            in_maintenance = monitors_in_maintenance(now)
+            for event in events:
+                deliveries += alert_on_change(event, in_maintenance=in_maintenance, now=now)
+            HandledEvent.objects.bulk_create(
+                [HandledEvent(event_id=e.pk, seen_at=now) for e in events], ignore_conflicts=True
+            )
+        if len(events) < BATCH:  # caught up: every committed event above low is handled
+            _advance(cursor, now - SETTLE)
+    return deliveries
+
+
+def _advance(cursor: EventCursor, settled_before: datetime) -> None:
+    settled = HandledEvent.objects.filter(
+        event_id__gt=cursor.last_event_id, seen_at__lt=settled_before
+    ).aggregate(last=Max("event_id"))["last"]
+    if settled is None:
+        return
+    cursor.last_event_id = settled
+    cursor.save(update_fields=["last_event_id"])
+    HandledEvent.objects.filter(event_id__lte=settled).delete()

@@ -1,0 +1,18 @@
+from alerts.models.alert import Alert, AlertEvent, Attempt, Delivery, DeliveryState
+from alerts.models.auto_incident import AutoIncidentRule, OpenedIncident
+from alerts.models.channel import ChannelKind, NotificationChannel
+from alerts.models.progress import EventCursor, HandledEvent
+
+__all__ = [
+    "Alert",
+    "AlertEvent",
+    "Attempt",
+    "AutoIncidentRule",
+    "ChannelKind",
+    "Delivery",
+    "DeliveryState",
+    "EventCursor",
+    "HandledEvent",
+    "NotificationChannel",
+    "OpenedIncident",
+]
