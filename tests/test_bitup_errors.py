@@ -1,8 +1,12 @@
 """/api.php's keys, errors and odd input: the contract's error shape and
 messages, a clear 4xx for anything malformed, never a 500."""
 
-import pytest
+import json
 
+import pytest
+from rest_framework.throttling import BaseThrottle
+
+from statuspage.bitup.view import ApiPhpView
 from statuspage.models import ApiKey
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +177,25 @@ def test_errors_are_utf8_json_and_no_answer_is_cached(https_client, api_key):
         response = https_client.get("/api.php", query)
         assert response["Content-Type"] == "application/json; charset=utf-8"
         assert "no-store" in response["Cache-Control"]
+
+
+class AlwaysThrottled(BaseThrottle):
+    def allow_request(self, request, view) -> bool:
+        return False
+
+    def wait(self) -> float:
+        return 7
+
+
+def test_an_error_drf_raises_itself_keeps_the_contracts_shape_and_headers(rf, api_key):
+    view = ApiPhpView.as_view(throttle_classes=[AlwaysThrottled])
+
+    response = view(rf.get("/api.php", {"key": api_key, "action": "stats"}))
+    response.render()
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "7"
+    assert json.loads(response.content) == {
+        "status": "error",
+        "message": "Request was throttled. Expected available in 7 seconds.",
+    }

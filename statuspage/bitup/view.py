@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.http import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import APIException
@@ -64,7 +65,9 @@ class ApiPhpView(APIView):
         response.data = error(detail if isinstance(detail, str) else response.status_text)
         return response
 
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any):  # noqa: ANN201
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         response = super().finalize_response(request, response, *args, **kwargs)
         # Real-time, and the key is in the URL: no shared cache may keep it.
         add_never_cache_headers(response)
