@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from monitors.queues import PROBE_QUEUES
 from statuspage.embedded import VAR_DIR, embedded_broker_options, embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,6 +207,29 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alerts-scan": {"task": "alerts.tasks.scan", "schedule": 15.0, "options": {"expires": 15}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The probe engine (monitors/tasks.py): beat fires the dispatch task every
+# PROBE_DISPATCH_INTERVAL seconds; it queues due checks on one queue per probe
+# location. A worker started with -Q probes.UK probes from there; a worker
+# without -Q consumes every queue, so serves every location.
+PROBE_DISPATCH_INTERVAL = env.float("PROBE_DISPATCH_INTERVAL", default=2.0)
+PROBE_BATCH_SIZE = env.int("PROBE_BATCH_SIZE", default=250)  # checks per message
+PROBES_IN_FLIGHT = env.int("PROBES_IN_FLIGHT", default=500)  # per worker process
+RESULT_RETENTION_DAYS = env.int("RESULT_RETENTION_DAYS", default=7)  # raw check results
+CELERY_TASK_QUEUES += [Queue(name) for name in PROBE_QUEUES]
+CELERY_BEAT_SCHEDULE |= {
+    "monitors.dispatch": {
+        "task": "monitors.tasks.dispatch",
+        "schedule": PROBE_DISPATCH_INTERVAL,
+        "options": {"expires": PROBE_DISPATCH_INTERVAL},
+    },
+    "monitors.apply-maintenance": {
+        "task": "monitors.tasks.apply_maintenance",
+        "schedule": 10.0,
+        "options": {"expires": 10.0},
+    },
+    "monitors.prune": {"task": "monitors.tasks.prune", "schedule": 3600.0},
+}
 
 LOGGING = {
     "version": 1,

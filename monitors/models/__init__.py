@@ -1,5 +1,14 @@
 from monitors.models.category import Category
+from monitors.models.engine import LocationResult
 from monitors.models.history import CheckResult, DailyRollup, HourlyRollup, StatusEvent
 from monitors.models.monitor import Monitor
 
-__all__ = ["Category", "CheckResult", "DailyRollup", "HourlyRollup", "Monitor", "StatusEvent"]
+__all__ = [
+    "Category",
+    "CheckResult",
+    "DailyRollup",
+    "HourlyRollup",
+    "LocationResult",
+    "Monitor",
+    "StatusEvent",
+]

@@ -62,6 +62,9 @@ class Monitor(models.Model):
     status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
     last_check = models.DateTimeField(_("last check"), null=True, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    # When the dispatcher last claimed it: a save after this (updated_at is
+    # newer) makes the monitor due at once, so edits apply on the next tick.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_response_ms = models.PositiveIntegerField(_("response time (ms)"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -79,6 +82,13 @@ class Monitor(models.Model):
         indexes = [
             # The dispatcher's "what is due" query.
             models.Index(fields=["is_active", "next_check_at"], name="monitor_due_idx"),
+            # ... and its "new or edited since claimed" query (a small partial index).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(next_check_at__isnull=True)
+                | models.Q(updated_at__gt=models.F("claimed_at")),
+                name="monitor_unscheduled_idx",
+            ),
             # The page and api.php list monitors by category.
             models.Index(fields=["category", "name"], name="monitor_category_idx"),
         ]

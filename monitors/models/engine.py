@@ -1,0 +1,48 @@
+"""What the probe engine keeps between checks besides the monitor row."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from statuspage import enums
+
+
+class LocationResult(models.Model):
+    """The latest result of one monitor from one probe location.
+
+    It is that location's vote when the monitor's status is decided by
+    majority, and its ``slot`` (the schedule slot the result answers) makes
+    recording idempotent: a result for a slot not newer than this one is a
+    redelivered or overtaken batch and is ignored.
+    """
+
+    monitor = models.ForeignKey(
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="location_results"
+    )
+    location = models.CharField(max_length=8, choices=enums.Location.choices)
+    slot = models.DateTimeField(help_text=_("The schedule slot this result answers."))
+    checked_at = models.DateTimeField(help_text=_("When the probe started."))
+    ok = models.BooleanField(null=True, help_text=_("Empty when the probe could not run here."))
+    status = models.CharField(
+        max_length=16, choices=enums.Status.choices, default=enums.Status.PENDING,
+        help_text=_("This location's vote: up, down, or pending before its first verdict."),
+    )  # fmt: skip
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("result per location")
+        constraints = [
+            models.UniqueConstraint(fields=["monitor", "location"], name="location_result_unique")
+        ]
+        indexes = [
+            # engine_status: lateness and stale monitors per location.
+            models.Index(fields=["location", "checked_at"], name="location_result_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitor_id} {self.location}: {self.status}"
+
+    @property
+    def lateness_seconds(self) -> float:
+        return (self.checked_at - self.slot).total_seconds()

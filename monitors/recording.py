@@ -1,0 +1,251 @@
+"""Recording a batch of probe results in one short transaction, and pruning.
+
+For each result: the location's vote (LocationResult), the raw CheckResult,
+the hourly and daily rollups, the monitor's status through the state machine
+(monitors/state.py) and its StatusEvent. Recording is idempotent: a result
+whose slot is not newer than the last one recorded for its monitor and
+location (a redelivered or overtaken batch) is dropped, under the monitor's
+row lock, so it is never counted twice.
+
+Rollups: ``HourlyRollup.hour`` is the start of the UTC hour, ``DailyRollup.day``
+the date in settings.TIME_ZONE. They are upserted with
+``checks = checks + excluded.checks`` so concurrent workers never lose counts.
+Checks taken while the monitor is in maintenance, and results that could not
+be taken at all (``ok`` None), are not counted. ``total_response_ms`` and
+``max_response_ms`` cover successful checks: average = total / successes.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maintenance.windows import monitors_in_maintenance
+from monitors import state
+from monitors.models import (
+    CheckResult,
+    DailyRollup,
+    HourlyRollup,
+    LocationResult,
+    Monitor,
+    StatusEvent,
+)
+from monitors.probes.runner import Outcome
+from statuspage import pagecache
+from statuspage.enums import Protocol, Status
+
+logger = logging.getLogger(__name__)
+
+MONITOR_FIELDS = [
+    "status", "status_changed_at", "last_check", "consecutive_failures", "last_response_ms",
+    "last_error", "cert_expires_at",
+]  # fmt: skip
+LOCATION_FIELDS = [
+    "slot", "checked_at", "ok", "status", "consecutive_failures", "response_ms", "error",
+]  # fmt: skip
+# The 24-hour figures read hourly rollups; older hours only take space.
+HOURLY_ROLLUP_DAYS = 35
+PRUNE_CHUNK = 5000
+
+
+@dataclass
+class Tally:
+    checks: int = 0
+    successes: int = 0
+    total_ms: int = 0
+    max_ms: int = 0
+
+    def add(self, ok: bool, response_ms: int | None) -> None:
+        self.checks += 1
+        if ok:
+            self.successes += 1
+            self.total_ms += response_ms or 0
+            self.max_ms = max(self.max_ms, response_ms or 0)
+
+
+_UPSERT_ROLLUP = """
+INSERT INTO {table} (monitor_id, {period}, checks, successes, total_response_ms, max_response_ms)
+VALUES {values}
+ON CONFLICT (monitor_id, {period}) DO UPDATE SET
+    checks = {table}.checks + excluded.checks,
+    successes = {table}.successes + excluded.successes,
+    total_response_ms = {table}.total_response_ms + excluded.total_response_ms,
+    max_response_ms = {greatest}({table}.max_response_ms, excluded.max_response_ms)
+"""
+
+
+def _upsert_rollups(model: type, period: str, tallies: dict[tuple[int, object], Tally]) -> None:
+    if not tallies:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    adapt = (
+        connection.ops.adapt_datefield_value
+        if period == "day"
+        else connection.ops.adapt_datetimefield_value
+    )
+    rows = sorted(tallies.items(), key=lambda item: item[0])
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = []
+        for (monitor_id, when), t in chunk:
+            params += [monitor_id, adapt(when), t.checks, t.successes, t.total_ms, t.max_ms]
+        # Names come from the models; the values are parameters.
+        sql = _UPSERT_ROLLUP.format(table=table, period=period, values=values, greatest=greatest)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _hour(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def _vote(row: LocationResult) -> state.Vote:
+    return state.Vote(row.status, row.consecutive_failures, row.checked_at)
+
+
+def _previous_vote(monitor: Monitor, row: LocationResult | None) -> state.Vote | None:
+    # A monitor reset to pending (its target was edited) starts its votes afresh.
+    if row is None or (
+        monitor.status == Status.PENDING
+        and monitor.status_changed_at
+        and row.checked_at < monitor.status_changed_at
+    ):
+        return None
+    return _vote(row)
+
+
+def _update_fields(monitor: Monitor, outcome: Outcome, votes: list[state.Vote]) -> None:
+    result = outcome.result
+    if monitor.last_check is None or outcome.started_at > monitor.last_check:
+        monitor.last_check = outcome.started_at
+    monitor.last_error = "" if result.ok else result.reason
+    if result.ok is not None:
+        monitor.last_response_ms = result.response_ms
+    monitor.consecutive_failures = max((v.consecutive_failures for v in votes), default=0)
+    if result.cert_expires_at:
+        monitor.cert_expires_at = result.cert_expires_at
+    elif monitor.protocol != Protocol.HTTP or not monitor.target.lower().startswith("https:"):
+        monitor.cert_expires_at = None
+
+
+def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = None) -> int:
+    """Record one location's results; returns how many were new (not redelivered)."""
+    if not outcomes:
+        return 0
+    now = now or timezone.now()
+    covered = monitors_in_maintenance(now)
+    by_monitor = {o.monitor_id: o for o in sorted(outcomes, key=lambda o: o.slot)}
+    locations, checks, events, touched = [], [], [], []
+    hourly: dict[tuple[int, object], Tally] = {}
+    daily: dict[tuple[int, object], Tally] = {}
+    with transaction.atomic():
+        monitors = (
+            Monitor.objects.select_for_update()
+            .filter(pk__in=by_monitor)
+            .order_by("pk")
+            .only("id", "protocol", "target", "locations", "frequency", "retries", *MONITOR_FIELDS)
+        )
+        rows = {
+            (r.monitor_id, r.location): r
+            for r in LocationResult.objects.filter(monitor_id__in=by_monitor)
+        }
+        for monitor in monitors:
+            outcome, codes = by_monitor[monitor.pk], monitor.location_codes
+            previous = rows.get((monitor.pk, location))
+            if location not in codes or (previous and previous.slot >= outcome.slot):
+                continue
+            result = outcome.result
+            vote = state.next_vote(
+                _previous_vote(monitor, previous), result, monitor.retries, outcome.started_at
+            )
+            rows[monitor.pk, location] = row = LocationResult(
+                monitor_id=monitor.pk, location=location, slot=outcome.slot,
+                checked_at=outcome.started_at, ok=result.ok, status=vote.status,
+                consecutive_failures=vote.consecutive_failures, response_ms=result.response_ms,
+                error="" if result.ok else result.reason[:500],
+            )  # fmt: skip
+            locations.append(row)
+            votes = [vote] + [
+                _previous_vote(monitor, rows[monitor.pk, code])
+                for code in codes
+                if code != location and (monitor.pk, code) in rows
+            ]
+            votes = [v for v in votes if v is not None]
+            reason = result.reason if len(codes) == 1 else f"{location}: {result.reason}"
+            change = state.decide(
+                monitor.status, in_maintenance=monitor.pk in covered,
+                verdict=state.majority(votes, monitor.frequency, now), reason=reason,
+            )  # fmt: skip
+            if change:
+                events.append(state.apply(monitor, change, outcome.started_at))
+            _update_fields(monitor, outcome, votes)
+            touched.append(monitor)
+            if result.ok is None:
+                continue
+            checks.append(
+                CheckResult(
+                    monitor_id=monitor.pk,
+                    location=location,
+                    checked_at=outcome.started_at,
+                    ok=result.ok,
+                    response_ms=result.response_ms,
+                    error=row.error,
+                )  # fmt: skip
+            )
+            if monitor.pk not in covered:
+                at = outcome.started_at
+                hourly.setdefault((monitor.pk, _hour(at)), Tally()).add(
+                    result.ok, result.response_ms
+                )
+                daily.setdefault((monitor.pk, _day(at)), Tally()).add(result.ok, result.response_ms)
+        LocationResult.objects.bulk_create(
+            locations, update_conflicts=True, unique_fields=["monitor", "location"],
+            update_fields=LOCATION_FIELDS,
+        )  # fmt: skip
+        CheckResult.objects.bulk_create(checks)
+        _upsert_rollups(HourlyRollup, "hour", hourly)
+        _upsert_rollups(DailyRollup, "day", daily)
+        Monitor.objects.bulk_update(touched, MONITOR_FIELDS)
+        StatusEvent.objects.bulk_create(events)
+    if events:
+        pagecache.invalidate()
+    return len(locations)
+
+
+def _delete_before(model: type, field: str, cutoff: object) -> int:
+    """Delete in chunks, each its own short transaction."""
+    deleted = 0
+    while True:
+        ids = list(
+            model.objects.filter(**{f"{field}__lt": cutoff}).values_list("pk", flat=True)[
+                :PRUNE_CHUNK
+            ]
+        )
+        if not ids:
+            return deleted
+        deleted += model.objects.filter(pk__in=ids).delete()[0]
+
+
+def prune(now: datetime | None = None) -> dict[str, int]:
+    """Drop raw results older than RESULT_RETENTION_DAYS and hourly rollups
+    older than HOURLY_ROLLUP_DAYS (daily rollups stay: one row a day)."""
+    now = now or timezone.now()
+    return {
+        "results": _delete_before(
+            CheckResult, "checked_at", now - timedelta(days=settings.RESULT_RETENTION_DAYS)
+        ),
+        "hourly_rollups": _delete_before(
+            HourlyRollup, "hour", now - timedelta(days=HOURLY_ROLLUP_DAYS)
+        ),
+    }

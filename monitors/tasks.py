@@ -1,0 +1,101 @@
+"""The probe engine's Celery tasks.
+
+beat → ``dispatch`` (every PROBE_DISPATCH_INTERVAL s, on the ``celery``
+queue) claims due monitors and sends ``probe_batch`` messages to each
+location's queue (``probes.USE``, ...); a worker consuming that queue probes
+the batch on its process's event loop and records the results in one
+transaction. Run probe workers with ``--pool threads`` so one process keeps
+several batches (and hundreds of probes) in flight; the probes enforce their
+own timeouts, which that pool's lack of time limits makes necessary.
+"""
+
+import logging
+import statistics
+import time
+from datetime import datetime
+
+from celery import shared_task
+from celery.signals import task_revoked
+from django.conf import settings
+from django.utils import timezone
+
+from monitors import recording, scheduling, state
+from monitors.models import Monitor
+from monitors.probes.runner import Job, Outcome, shared_loop
+from monitors.queues import probe_queue
+
+logger = logging.getLogger(__name__)
+
+PROBE_FIELDS = [
+    "id", "protocol", "target", "port", "timeout", "allow_redirects", "expected_status_codes",
+    "http_body", "http_headers", "expected_body",
+]  # fmt: skip
+# A check starting later than this after its slot is worth a warning.
+LATE_WARNING_SECONDS = 2.0
+_last_late_warning: dict[str, float] = {}
+
+
+@shared_task(name="monitors.tasks.dispatch", ignore_result=True, time_limit=60)
+def dispatch() -> int:
+    """Claim the due monitors and queue their checks."""
+    now = timezone.now()
+    claims = scheduling.claim_all(now)
+    scheduling.report_skipped(claims, now)
+    for batch in scheduling.batches(claims):
+        probe_batch.apply_async(
+            (batch.location, batch.items), queue=probe_queue(batch.location), expires=batch.expires
+        )
+    return len(claims)
+
+
+def _report_lateness(location: str, outcomes: list[Outcome]) -> None:
+    """A warning (at most one a minute per location and process) when checks
+    start late: the location's workers are not keeping up."""
+    late = sorted(o.lateness for o in outcomes)
+    if not late or late[-1] < LATE_WARNING_SECONDS:
+        return
+    if time.monotonic() - _last_late_warning.get(location, -1e9) < 60:
+        return
+    _last_late_warning[location] = time.monotonic()
+    logger.warning(
+        "%s is behind: %d of %d checks started over %.0f s late (median %.1f s, worst %.1f s); "
+        "add workers for this location (see `manage.py engine_status`)",
+        probe_queue(location), sum(s >= LATE_WARNING_SECONDS for s in late), len(late),
+        LATE_WARNING_SECONDS, statistics.median(late), late[-1],
+    )  # fmt: skip
+
+
+@shared_task(name="monitors.tasks.probe_batch", ignore_result=True, acks_late=True)
+def probe_batch(location: str, items: list[list]) -> int:
+    """Probe one location's batch at its slots and record the results."""
+    slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
+    monitors = Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS)
+    jobs = []
+    for monitor in monitors:
+        monitor.timeout = min(max(monitor.timeout, 1), 60)
+        jobs.append(Job(monitor, slots[monitor.pk]))
+    outcomes = shared_loop(settings.PROBES_IN_FLIGHT).run(jobs)
+    _report_lateness(location, outcomes)
+    return recording.record(location, outcomes)
+
+
+@task_revoked.connect
+def _report_dropped(sender=None, request=None, expired: bool = False, **kwargs) -> None:
+    if expired and request is not None and request.task == probe_batch.name:
+        location, items = request.args
+        logger.warning(
+            "%s: a batch of %d checks expired in the queue and was dropped; "
+            "the workers for %s are not keeping up",
+            probe_queue(location), len(items), location,
+        )  # fmt: skip
+
+
+@shared_task(name="monitors.tasks.apply_maintenance", ignore_result=True, time_limit=60)
+def apply_maintenance() -> int:
+    """Move monitors into and out of maintenance as windows open and close."""
+    return state.sync_maintenance()
+
+
+@shared_task(name="monitors.tasks.prune", ignore_result=True, time_limit=1800)
+def prune() -> dict[str, int]:
+    return recording.prune()

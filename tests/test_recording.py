@@ -1,0 +1,179 @@
+"""Recording batches of results: raw results, rollups, idempotency, pruning."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection, connections
+
+from maintenance.models import ScheduledMaintenance
+from monitors import recording
+from monitors.models import CheckResult, DailyRollup, HourlyRollup, LocationResult, Monitor
+from monitors.probes.result import ProbeResult
+from monitors.probes.runner import Outcome
+from statuspage import pagecache
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+OK = ProbeResult.up("HTTP 200", 40)
+SLOW = ProbeResult.up("HTTP 200", 900)
+FAIL = ProbeResult.down("expected 200, got 503", 15)
+
+
+def outcome(monitor: Monitor, at: datetime, result: ProbeResult = OK) -> Outcome:
+    return Outcome(monitor.pk, at, at + timedelta(milliseconds=3), result)
+
+
+def record(location: str, outcomes: list[Outcome]) -> int:
+    """Record as a worker would, just after the probes."""
+    now = max(o.started_at for o in outcomes) + timedelta(seconds=1)
+    return recording.record(location, outcomes, now=now)
+
+
+def rollup(model, monitor: Monitor) -> list[tuple]:
+    fields = ("checks", "successes", "total_response_ms", "max_response_ms")
+    return list(model.objects.filter(monitor=monitor).values_list(*fields))
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_results_rollups_and_the_monitor_in_a_fixed_number_of_queries(
+    make_monitor, django_assert_max_num_queries
+):
+    few = [make_monitor(name=f"few{i}") for i in range(3)]
+    many = [make_monitor(name=f"many{i}") for i in range(60)]
+    with django_assert_max_num_queries(12) as few_queries:
+        record("USE", [outcome(m, T0) for m in few])
+    with django_assert_max_num_queries(12) as many_queries:
+        record("USE", [outcome(m, T0) for m in many])
+    assert len(many_queries.captured_queries) == len(few_queries.captured_queries)
+    assert CheckResult.objects.count() == 63
+    monitor = Monitor.objects.get(pk=many[0].pk)
+    assert (monitor.status, monitor.last_response_ms) == ("up", 40)
+    assert monitor.last_check == T0 + timedelta(milliseconds=3)
+
+
+@pytest.mark.django_db
+def test_rollups_add_up_per_utc_hour_and_per_local_day(make_monitor, settings):
+    settings.TIME_ZONE = "America/New_York"
+    monitor = make_monitor()
+    late_evening = datetime(2026, 3, 2, 3, 10, tzinfo=UTC)  # 22:10 on 1 March in New York
+    for minutes, result in [(0, OK), (1, SLOW), (2, FAIL), (55, OK)]:
+        record("USE", [outcome(monitor, late_evening + timedelta(minutes=minutes), result)])
+    hours = dict(HourlyRollup.objects.filter(monitor=monitor).values_list("hour", "checks"))
+    assert hours == {
+        datetime(2026, 3, 2, 3, tzinfo=UTC): 3,
+        datetime(2026, 3, 2, 4, tzinfo=UTC): 1,
+    }
+    assert DailyRollup.objects.get(monitor=monitor).day == date(2026, 3, 1)
+    # Response times of successful checks: average = total / successes.
+    assert rollup(DailyRollup, monitor) == [(4, 3, 40 + 900 + 40, 900)]
+
+
+@pytest.mark.django_db
+def test_a_redelivered_batch_is_not_counted_twice(make_monitor):
+    monitors = [make_monitor(name=f"m{i}") for i in range(3)]
+    batch = [outcome(m, T0) for m in monitors]
+    assert record("USE", batch) == 3
+    assert record("USE", batch) == 0
+    assert CheckResult.objects.count() == 3
+    assert rollup(HourlyRollup, monitors[0]) == [(1, 1, 40, 40)]
+
+
+@pytest.mark.django_db
+def test_a_result_for_an_older_slot_than_the_last_recorded_is_dropped(make_monitor):
+    monitor = make_monitor()
+    record("USE", [outcome(monitor, T0 + timedelta(seconds=60))])
+    assert record("USE", [outcome(monitor, T0, FAIL)]) == 0
+    monitor.refresh_from_db()
+    assert monitor.consecutive_failures == 0 and monitor.last_error == ""
+    # Another location keeps its own slots.
+    monitor.locations = "USE,UK"
+    monitor.save()
+    assert record("UK", [outcome(monitor, T0)]) == 1
+
+
+@pytest.mark.django_db
+def test_checks_during_maintenance_are_kept_but_not_counted(make_monitor):
+    monitor = make_monitor()
+    ScheduledMaintenance.objects.create(name="Upgrade", starts_at=T0).monitors.add(monitor)
+    record("USE", [outcome(monitor, T0 + timedelta(minutes=5), FAIL)])
+    assert CheckResult.objects.filter(monitor=monitor).count() == 1
+    assert rollup(HourlyRollup, monitor) == [] and rollup(DailyRollup, monitor) == []
+    monitor.refresh_from_db()
+    assert monitor.status == "maintenance"
+
+
+@pytest.mark.django_db
+def test_the_certificate_expiry_follows_https_results(make_monitor):
+    expires = datetime(2026, 6, 1, tzinfo=UTC)
+    monitor = make_monitor(target="https://status.example.test/")
+    tls = ProbeResult.up("HTTP 200", 30, cert_expires_at=expires)
+    record("USE", [outcome(monitor, T0, tls)])
+    monitor.refresh_from_db()
+    assert monitor.cert_expires_at == expires
+    record("USE", [outcome(monitor, T0 + timedelta(minutes=1), FAIL)])
+    monitor.refresh_from_db()
+    assert monitor.cert_expires_at == expires  # a failed check does not forget it
+    Monitor.objects.filter(pk=monitor.pk).update(target="http://status.example.test/")
+    record("USE", [outcome(monitor, T0 + timedelta(minutes=2))])
+    monitor.refresh_from_db()
+    assert monitor.cert_expires_at is None
+
+
+@pytest.mark.django_db
+def test_the_public_page_cache_is_dropped_only_when_a_status_changes(make_monitor):
+    monitor = make_monitor()
+    before = pagecache.version()
+    record("USE", [outcome(monitor, T0)])
+    after_change = pagecache.version()
+    record("USE", [outcome(monitor, T0 + timedelta(minutes=1))])
+    assert before < after_change == pagecache.version()
+
+
+@pytest.mark.django_db
+def test_results_of_monitors_deleted_meanwhile_are_dropped(make_monitor):
+    monitor = make_monitor()
+    gone = outcome(monitor, T0)
+    monitor.delete()
+    assert record("USE", [gone]) == 0
+
+
+@pytest.mark.django_db
+def test_pruning_drops_raw_results_after_the_retention_and_keeps_daily_rollups(
+    make_monitor, settings
+):
+    settings.RESULT_RETENTION_DAYS = 7
+    monitor = make_monitor()
+    for days in (40, 8, 6, 0):
+        record("USE", [outcome(monitor, T0 - timedelta(days=days))])
+    assert recording.prune(T0) == {"results": 2, "hourly_rollups": 1}
+    kept = CheckResult.objects.values_list("checked_at", flat=True)
+    assert sorted(round((T0 - at) / timedelta(days=1)) for at in kept) == [0, 6]
+    assert HourlyRollup.objects.filter(monitor=monitor).count() == 3
+    assert DailyRollup.objects.filter(monitor=monitor).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_never_lose_a_count(make_monitor):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite runs one writer at a time")
+    locations = ["USE", "UK", "AU", "IA"]
+    monitor = make_monitor(locations=",".join(locations))
+    errors = []
+
+    def worker(location: str) -> None:
+        try:
+            for k in range(25):
+                record(location, [outcome(monitor, T0 + timedelta(seconds=k))])
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(code,)) for code in locations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    assert rollup(HourlyRollup, monitor) == [(100, 100, 4000, 40)]
+    assert LocationResult.objects.filter(monitor=monitor).count() == 4

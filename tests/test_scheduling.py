@@ -1,0 +1,189 @@
+"""Claiming due monitors: atomic, on the monitor's own grid, never twice."""
+
+import logging
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+
+from monitors import scheduling
+from monitors.models import Monitor
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def claimed(now: datetime) -> dict[int, datetime]:
+    return {c.monitor_id: c.slot for c in scheduling.claim_due(now)}
+
+
+def next_check(monitor: Monitor) -> datetime:
+    monitor.refresh_from_db()
+    return monitor.next_check_at
+
+
+@pytest.mark.django_db
+def test_a_new_monitor_is_due_at_once_and_then_every_frequency(make_monitor):
+    monitor = make_monitor(frequency=60)
+    assert claimed(T0) == {monitor.pk: T0}
+    assert next_check(monitor) == T0 + timedelta(seconds=60)
+    assert claimed(T0 + timedelta(seconds=50)) == {}
+    # Claimed a little ahead (the probe waits for its slot), on the slot itself.
+    assert claimed(T0 + timedelta(seconds=58)) == {monitor.pk: T0 + timedelta(seconds=60)}
+
+
+@pytest.mark.django_db
+def test_the_schedule_does_not_drift_however_late_the_ticks(make_monitor):
+    monitor = make_monitor(frequency=30, next_check_at=T0)
+    rng = random.Random(6)
+    slots = []
+    for k in range(200):
+        tick = T0 + timedelta(seconds=30 * k + rng.uniform(-2.5, 2.5))
+        slots += claimed(tick).values()
+    assert slots == [T0 + timedelta(seconds=30 * k) for k in range(200)]
+    assert next_check(monitor) == T0 + timedelta(seconds=30 * 200)
+
+
+@pytest.mark.django_db
+def test_a_monitor_far_behind_runs_once_for_its_latest_slot(make_monitor, caplog):
+    monitor = make_monitor(frequency=60, next_check_at=T0 - timedelta(hours=1, seconds=-10))
+    now = T0 + timedelta(seconds=20)
+    claims = scheduling.claim_due(now)
+    assert [(c.monitor_id, c.slot) for c in claims] == [(monitor.pk, T0 + timedelta(seconds=10))]
+    assert claims[0].skipped_slots == 60
+    assert next_check(monitor) == T0 + timedelta(seconds=70)
+    assert claimed(now + timedelta(seconds=1)) == {}
+    with caplog.at_level(logging.WARNING, logger="monitors.scheduling"):
+        scheduling.report_skipped(claims, now)
+    assert "skipped 60 checks" in caplog.text
+
+
+@pytest.mark.django_db
+def test_only_active_monitors_due_within_the_lookahead_are_claimed(make_monitor, settings):
+    settings.PROBE_DISPATCH_INTERVAL = 2.0  # lookahead 3 s
+    soon = make_monitor(next_check_at=T0 + timedelta(seconds=2.5))
+    make_monitor(next_check_at=T0 + timedelta(seconds=4))
+    make_monitor(next_check_at=T0 - timedelta(seconds=5), is_active=False)
+    assert claimed(T0) == {soon.pk: T0 + timedelta(seconds=2.5)}
+
+
+@pytest.mark.django_db
+def test_an_edited_monitor_is_due_on_the_next_tick_with_its_new_frequency(make_monitor):
+    monitor = make_monitor(frequency=86400)
+    claimed(T0)
+    assert next_check(monitor) == T0 + timedelta(days=1)
+    monitor.frequency = 30
+    monitor.save()  # as the admin or the API would
+    now = monitor.updated_at + timedelta(seconds=1)
+    assert claimed(now) == {monitor.pk: now}
+    assert next_check(monitor) == now + timedelta(seconds=30)
+    assert claimed(now + timedelta(seconds=2)) == {}
+
+
+@pytest.mark.django_db
+def test_a_resumed_monitor_is_due_at_once(make_monitor):
+    monitor = make_monitor(next_check_at=T0 - timedelta(days=3), is_active=False)
+    assert claimed(T0) == {}
+    Monitor.objects.filter(pk=monitor.pk).update(is_active=True)
+    assert list(claimed(T0).values()) == [T0 - timedelta(days=3) + timedelta(days=3)]
+
+
+@pytest.mark.django_db
+def test_a_claim_read_by_another_dispatcher_first_is_not_taken_twice(make_monitor):
+    monitor = make_monitor(next_check_at=T0)
+    seen = Monitor.objects.values_list("next_check_at", "claimed_at").get(pk=monitor.pk)
+    assert claimed(T0) == {monitor.pk: T0}  # another dispatcher
+    # The conditional update of the slower one must find the row changed.
+    taken = Monitor.objects.filter(pk=monitor.pk, next_check_at=seen[0], claimed_at=seen[1]).update(
+        next_check_at=T0 + timedelta(seconds=60)
+    )
+    assert taken == 0
+
+
+def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(settings):
+    claims = [
+        scheduling.Claim(pk, T0 + timedelta(seconds=pk), 30, ("USE", "UK"), T0)
+        for pk in range(1, 6)
+    ] + [scheduling.Claim(9, T0, 300, ("USE",), T0)]
+    batches = scheduling.batches(claims, size=3)
+    summary = [(b.location, [pk for pk, _ in b.items], b.expires) for b in batches]
+    assert summary == [
+        ("UK", [1, 2, 3], T0 + timedelta(seconds=3 + 30)),
+        ("UK", [4, 5], T0 + timedelta(seconds=5 + 30)),
+        ("USE", [1, 2, 3], T0 + timedelta(seconds=3 + 30)),
+        ("USE", [4, 5], T0 + timedelta(seconds=5 + 30)),
+        ("USE", [9], T0 + timedelta(seconds=300)),
+    ]
+    assert batches[0].items[0] == (1, (T0 + timedelta(seconds=1)).isoformat())
+
+
+# --- concurrency (PostgreSQL: SKIP LOCKED) ----------------------------------------
+
+
+def need_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers (BEGIN IMMEDIATE)")
+
+
+def in_thread(target, *args):
+    result, errors = [], []
+
+    def run():
+        try:
+            result.append(target(*args))
+        except Exception as exc:  # reported to the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispatchers_claiming_at_once_never_claim_a_slot_twice(make_monitor):
+    need_postgresql()
+    Monitor.objects.bulk_create(
+        Monitor(name=f"m{i}", protocol="http", target="http://127.0.0.1/", next_check_at=T0)
+        for i in range(600)
+    )
+
+    def dispatcher() -> list[int]:
+        ids = []
+        while chunk := scheduling.claim_due(T0, limit=50):
+            ids += [c.monitor_id for c in chunk]
+        return ids
+
+    runs = [in_thread(dispatcher) for _ in range(4)]
+    ids = []
+    for thread, result, errors in runs:
+        thread.join(60)
+        assert not errors
+        ids += result[0]
+    assert len(ids) == 600 and len(set(ids)) == 600
+    assert sum(1 for _, result, _ in runs if result[0]) > 1  # they really overlapped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_monitor_locked_by_a_recording_worker_is_skipped_not_waited_for(make_monitor):
+    need_postgresql()
+    busy, free = make_monitor(next_check_at=T0), make_monitor(next_check_at=T0)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with transaction.atomic():
+            list(Monitor.objects.select_for_update().filter(pk=busy.pk))
+            locked.set()
+            release.wait(10)
+
+    thread, _, errors = in_thread(hold_lock)
+    assert locked.wait(10)
+    try:
+        assert claimed(T0) == {free.pk: T0}
+    finally:
+        release.set()
+        thread.join(10)
+    assert not errors
+    assert claimed(T0) == {busy.pk: T0}
