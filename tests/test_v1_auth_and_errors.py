@@ -8,6 +8,7 @@ from django.utils import timezone
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
+from statuspage import pagecache
 from statuspage.enums import Severity
 from statuspage.models import ApiKey
 from statuspage.v1.bodylimit import MAX_BODY_BYTES
@@ -82,6 +83,21 @@ def test_a_read_only_key_may_write_nowhere(rows, read_only_key):
         assert response.status_code == 403, (method, path)
         assert response.json() == {"detail": "This API key is read-only."}
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("prefix", ["monitors", "incidents", "maintenance", "scheduledmaintenance"])
+def test_every_write_drops_the_page_cache_once_committed(
+    v1, rows, prefix, django_capture_on_commit_callbacks
+):
+    for method, path, body in write_routes(rows):
+        if path.split("/")[0] != prefix:
+            continue
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert v1.call(method, path, body).status_code in (200, 201)
+            before_commit = pagecache.version()
+        # After the commit too: a page rendered before it must not stay cached.
+        assert pagecache.invalidate in callbacks, (method, path)
+        assert pagecache.version() > before_commit
 
 
 @pytest.mark.parametrize(
@@ -180,6 +196,22 @@ def test_text_the_database_cannot_store_is_a_400(v1, text):
     assert response.status_code == 400 and list(response.json()) == ["Name"]
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+@pytest.mark.parametrize(
+    "prefix, name",
+    [
+        ("monitors", "monitor"),
+        ("incidents", "incident"),
+        ("maintenance", "scheduled maintenance"),
+        ("scheduledmaintenance", "scheduled maintenance"),
+    ],
+)
+def test_an_unknown_id_is_a_404_naming_it(v1, prefix, name, method):
+    response = v1.call(method, f"{prefix}/424242", {})
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"No {name} with Id 424242."}
+
+
 @pytest.mark.parametrize(
     "path",
     ["nothing", "monitors/abc", "monitors/" + "9" * 40, "monitors/", "incidents/closed", ""],
@@ -200,3 +232,12 @@ def test_a_method_the_contract_lacks_is_a_json_405(v1, make_monitor):
 def test_unknown_fields_are_ignored(v1):
     response = v1.post("monitors", {**MONITOR, "Id": 99999, "Colour": "blue"})
     assert response.status_code == 201 and response.json()["Id"] != 99999
+
+
+def test_a_write_that_loses_a_race_is_a_409_not_a_500():
+    from django.db import IntegrityError
+
+    from statuspage.v1.errors import v1_exception_handler
+
+    response = v1_exception_handler(IntegrityError("FOREIGN KEY constraint failed"), {})
+    assert response.status_code == 409 and "nothing was saved" in response.data["detail"]

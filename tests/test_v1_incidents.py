@@ -4,8 +4,8 @@ import pytest
 
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
-from statuspage import pagecache
 from statuspage.enums import IncidentStatus, Severity
+from tests.test_v1_monitors import without
 
 pytestmark = pytest.mark.django_db
 
@@ -158,43 +158,19 @@ def test_deleting_answers_success_and_removes_the_incident_and_its_timeline(v1, 
     assert v1.get(f"incidents/{incident_id}").status_code == 404
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_an_unknown_incident_is_a_404(v1, method, put_sample):
-    response = v1.call(method, "incidents/424242", put_sample)
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No incident with Id 424242."}
-
-
-def test_every_write_drops_the_page_cache(v1, post_sample, django_capture_on_commit_callbacks):
-    before = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        incident_id = v1.post("incidents", post_sample).json()["Id"]
-    created = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        v1.put(f"incidents/{incident_id}", post_sample)
-    updated = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        v1.delete(f"incidents/{incident_id}")
-    assert before < created < updated < pagecache.version()
-
-
-def _without(body: dict, field: str) -> dict:
-    return {k: v for k, v in body.items() if k != field}
-
-
 BAD_INCIDENTS = {
-    "name missing": ("Name", _without(POST_SAMPLE, "Name")),
+    "name missing": ("Name", without(POST_SAMPLE, "Name")),
     "name too long": ("Name", {**POST_SAMPLE, "Name": "x" * 201}),
-    "severity missing": ("Severity", _without(POST_SAMPLE, "Severity")),
+    "severity missing": ("Severity", without(POST_SAMPLE, "Severity")),
     "severity unknown": ("Severity", {**POST_SAMPLE, "Severity": "x"}),
     "severity spelled out": ("Severity", {**POST_SAMPLE, "Severity": "outage"}),
-    "status missing": ("CurrentStatus", _without(POST_SAMPLE, "CurrentStatus")),
+    "status missing": ("CurrentStatus", without(POST_SAMPLE, "CurrentStatus")),
     "status unknown": ("CurrentStatus", {**POST_SAMPLE, "CurrentStatus": "resolved"}),
     "status upper case": ("CurrentStatus", {**POST_SAMPLE, "CurrentStatus": "IV"}),
-    "message missing": ("Message", _without(POST_SAMPLE, "Message")),
+    "message missing": ("Message", without(POST_SAMPLE, "Message")),
     "message blank": ("Message", {**POST_SAMPLE, "Message": ""}),
     "message too long": ("Message", {**POST_SAMPLE, "Message": "x" * 401}),
-    "monitors missing": ("Monitors", _without(POST_SAMPLE, "Monitors")),
+    "monitors missing": ("Monitors", without(POST_SAMPLE, "Monitors")),
     "monitors unknown": ("Monitors", {**POST_SAMPLE, "Monitors": "999999"}),
     "monitors too big to exist": ("Monitors", {**POST_SAMPLE, "Monitors": "9" * 40}),
     "monitors not ids": ("Monitors", {**POST_SAMPLE, "Monitors": "web,db"}),
@@ -203,7 +179,7 @@ BAD_INCIDENTS = {
     "monitors null": ("Monitors", {**POST_SAMPLE, "Monitors": None}),
     "apply missing": (
         "ApplyToStatusPagesOfAffectedMonitors",
-        _without(POST_SAMPLE, "ApplyToStatusPagesOfAffectedMonitors"),
+        without(POST_SAMPLE, "ApplyToStatusPagesOfAffectedMonitors"),
     ),
     "apply a string": (
         "ApplyToStatusPagesOfAffectedMonitors",

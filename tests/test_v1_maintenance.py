@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from maintenance.models import ScheduledMaintenance
-from statuspage import pagecache
 from statuspage.enums import RecurUnit
+from tests.test_v1_monitors import without
 
 pytestmark = pytest.mark.django_db
 
@@ -147,35 +147,10 @@ def test_listing_takes_the_same_queries_for_one_or_thirty(
         assert len(v1.get("maintenance").json()) == 30
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-@pytest.mark.parametrize("prefix", PREFIXES)
-def test_an_unknown_id_is_a_404(v1, ids, prefix, method):
-    response = v1.call(method, f"{prefix}/424242", {**ONE_OFF, "Monitors": ids})
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No scheduled maintenance with Id 424242."}
-
-
-def test_every_write_drops_the_page_cache(v1, ids, django_capture_on_commit_callbacks):
-    before = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        row_id = v1.post("maintenance", {**ONE_OFF, "Monitors": ids}).json()["Id"]
-    created = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        v1.put(f"maintenance/{row_id}", {**ONE_OFF, "Monitors": ids})
-    updated = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        v1.delete(f"maintenance/{row_id}")
-    assert before < created < updated < pagecache.version()
-
-
-def _without(body: dict, field: str) -> dict:
-    return {k: v for k, v in body.items() if k != field}
-
-
 BAD_MAINTENANCE = {
-    "name missing": ("Name", _without(UPDATE_SAMPLE, "Name")),
+    "name missing": ("Name", without(UPDATE_SAMPLE, "Name")),
     "name too long": ("Name", {**UPDATE_SAMPLE, "Name": "x" * 201}),
-    "start missing": ("StartDateTime", _without(UPDATE_SAMPLE, "StartDateTime")),
+    "start missing": ("StartDateTime", without(UPDATE_SAMPLE, "StartDateTime")),
     "start not iso": ("StartDateTime", {**UPDATE_SAMPLE, "StartDateTime": "1 April 2023"}),
     "start a number": ("StartDateTime", {**UPDATE_SAMPLE, "StartDateTime": 1680307200}),
     "start no such day": (
@@ -186,26 +161,28 @@ BAD_MAINTENANCE = {
         "StartDateTime",
         {**ONE_OFF, "StartDateTime": "9999-12-31T23:00:00Z", "DownTimeHours": 2},
     ),
-    "hours missing": ("DownTimeHours", _without(UPDATE_SAMPLE, "DownTimeHours")),
+    "start before 1970": ("StartDateTime", {**ONE_OFF, "StartDateTime": "0001-01-01T00:00:00Z"}),
+    "start a date out of range": ("StartDateTime", {**ONE_OFF, "StartDateTime": "10000-01-01"}),
+    "hours missing": ("DownTimeHours", without(UPDATE_SAMPLE, "DownTimeHours")),
     "hours negative": ("DownTimeHours", {**UPDATE_SAMPLE, "DownTimeHours": -1}),
     "hours a string": ("DownTimeHours", {**UPDATE_SAMPLE, "DownTimeHours": "2"}),
     "hours past a year": ("DownTimeHours", {**UPDATE_SAMPLE, "DownTimeHours": 10**12}),
-    "minutes missing": ("DownTimeMinutes", _without(UPDATE_SAMPLE, "DownTimeMinutes")),
+    "minutes missing": ("DownTimeMinutes", without(UPDATE_SAMPLE, "DownTimeMinutes")),
     "minutes 60": ("DownTimeMinutes", {**UPDATE_SAMPLE, "DownTimeMinutes": 60}),
     "minutes negative": ("DownTimeMinutes", {**UPDATE_SAMPLE, "DownTimeMinutes": -1}),
     "message too long": ("Message", {**UPDATE_SAMPLE, "Message": "x" * 4001}),
     "recurring a string": ("Recurring", {**UPDATE_SAMPLE, "Recurring": "true"}),
-    "unit missing": ("RecurEvery", _without(UPDATE_SAMPLE, "RecurEvery")),
+    "unit missing": ("RecurEvery", without(UPDATE_SAMPLE, "RecurEvery")),
     "unit null": ("RecurEvery", {**UPDATE_SAMPLE, "RecurEvery": None}),
     "unit unknown": ("RecurEvery", {**UPDATE_SAMPLE, "RecurEvery": "y"}),
     "two counts": ("RecurEvery", {**UPDATE_SAMPLE, "RecurEvery": 2}),
-    "count missing": ("RecurEveryNum", _without(UPDATE_SAMPLE, "RecurEveryNum")),
+    "count missing": ("RecurEveryNum", without(UPDATE_SAMPLE, "RecurEveryNum")),
     "count zero": ("RecurEveryNum", {**UPDATE_SAMPLE, "RecurEveryNum": 0}),
     "count a string number": ("RecurEveryNum", {**UPDATE_SAMPLE, "RecurEveryNum": "1"}),
     "count too big": ("RecurEveryNum", {**UPDATE_SAMPLE, "RecurEveryNum": 10**9}),
     "two units": ("RecurEveryNum", {**UPDATE_SAMPLE, "RecurEveryNum": "d"}),
     "swapped count zero": ("RecurEvery", {**CREATE_SAMPLE, "RecurEvery": 0}),
-    "end missing": ("RecurEndDateTime", _without(UPDATE_SAMPLE, "RecurEndDateTime")),
+    "end missing": ("RecurEndDateTime", without(UPDATE_SAMPLE, "RecurEndDateTime")),
     "end before start": (
         "RecurEndDateTime",
         {**UPDATE_SAMPLE, "RecurEndDateTime": "2023-03-01T00:00:00Z"},
@@ -214,8 +191,12 @@ BAD_MAINTENANCE = {
         "RecurEndDateTime",
         {**UPDATE_SAMPLE, "RecurEndDateTime": "2023-04-01T00:00:00Z"},
     ),
+    "end far away": (
+        "RecurEndDateTime",
+        {**UPDATE_SAMPLE, "RecurEvery": "m", "RecurEndDateTime": "9999-12-31T23:59:59Z"},
+    ),
     "end not a time": ("RecurEndDateTime", {**UPDATE_SAMPLE, "RecurEndDateTime": "soon"}),
-    "monitors missing": ("Monitors", _without(UPDATE_SAMPLE, "Monitors")),
+    "monitors missing": ("Monitors", without(UPDATE_SAMPLE, "Monitors")),
     "monitors unknown": ("Monitors", {**UPDATE_SAMPLE, "Monitors": "999999"}),
     "monitors not ids": ("Monitors", {**UPDATE_SAMPLE, "Monitors": "1;2"}),
 }

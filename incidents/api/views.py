@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -7,14 +7,9 @@ from incidents.models import Incident
 from statuspage.v1.views import V1ViewSet
 
 
-@extend_schema(tags=["Incidents"])
-@extend_schema_view(
-    retrieve=extend_schema(summary="Get an incident"),
-    create=extend_schema(summary="Create an incident"),
-    update=extend_schema(summary="Update an incident", description="A full update."),
-    destroy=extend_schema(summary="Delete an incident"),
-)
 class IncidentViewSet(V1ViewSet):
+    """Incidents and their timeline; resolved ones are inactive."""
+
     queryset = Incident.objects.all()
     serializer_class = IncidentSerializer
     list_actions = ("active", "inactive")

@@ -1,4 +1,3 @@
-from datetime import UTC
 from typing import Any
 
 from django.core.exceptions import ValidationError as ModelValidationError
@@ -14,6 +13,7 @@ from statuspage.v1.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
+    UtcDateTimeField,
 )
 from statuspage.v1.serializers import FieldErrors, V1Serializer
 
@@ -87,9 +87,7 @@ class ScheduledMaintenanceSerializer(V1Serializer):
 
     Id = serializers.IntegerField(read_only=True)
     Name = StrictCharField(max_length=200)
-    StartDateTime = serializers.DateTimeField(
-        default_timezone=UTC, help_text="ISO 8601; without an offset it is read as UTC."
-    )
+    StartDateTime = UtcDateTimeField(help_text="ISO 8601; without an offset it is read as UTC.")
     DownTimeHours = StrictIntegerField(min_value=0, max_value=MAX_HOURS)
     DownTimeMinutes = StrictIntegerField(min_value=0, max_value=59)
     Message = StrictCharField(
@@ -104,8 +102,8 @@ class ScheduledMaintenanceSerializer(V1Serializer):
         required=False, allow_null=True,
         help_text="The number of units between windows. Required when Recurring.",
     )  # fmt: skip
-    RecurEndDateTime = serializers.DateTimeField(
-        default_timezone=UTC, required=False, allow_null=True,
+    RecurEndDateTime = UtcDateTimeField(
+        required=False, allow_null=True,
         help_text="No window starts after this. Required when Recurring; after StartDateTime.",
     )  # fmt: skip
     Monitors = IdListField(
@@ -132,10 +130,12 @@ class ScheduledMaintenanceSerializer(V1Serializer):
             for name, messages in self.model_errors(exc.message_dict).items():
                 errors.setdefault(name, messages)
         if not errors and row.starts_at is not None:
-            try:
+            try:  # what the page and the engine will compute, in the site's time zone
                 recurrence.final_end(row.schedule)
+                recurrence.next_window(row.schedule, row.starts_at)
             except (OverflowError, ValueError):
-                errors["StartDateTime"] = ["The windows would end after the year 9999."]
+                field = "RecurEndDateTime" if row.recurring else "StartDateTime"
+                errors[field] = ["Too far ahead: the windows would run past the year 9999."]
         return errors
 
     def after_save(self, row: ScheduledMaintenance, attrs: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@ contract's codes in and out (the codes themselves live in statuspage.enums)."""
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -53,6 +54,24 @@ class StrictCharField(serializers.CharField):
         except UnicodeEncodeError:
             self.fail("unicode")
         return super().to_internal_value(data)
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """ISO 8601; a time without an offset is UTC, as v1 speaks UTC. Years 1970 to 9999:
+    earlier ones are surely typing errors and do not survive every time zone."""
+
+    default_error_messages = {"range": "Must be between 1970 and 9999."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ssZ")
+        parsed = super().to_internal_value(value)
+        if parsed.astimezone(UTC).year < 1970:
+            self.fail("range")
+        return parsed
 
 
 class CodeField(serializers.ChoiceField):

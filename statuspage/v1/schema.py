@@ -72,10 +72,40 @@ FORBIDDEN = _detail("The key is read-only.")
 NOT_FOUND = _detail("No row with this Id.")
 TOO_LARGE = _detail(f"The body is over {MAX_BODY_BYTES} bytes (1 MiB); it was not read.")
 UNSUPPORTED = _detail("The body is not sent as application/json.")
+CONFLICT = _detail("A concurrent change (such as a monitor deleted meanwhile); nothing was saved.")
+
+
+SUMMARIES = {
+    "list": "List {plural}",
+    "retrieve": "Get {a} {name}",
+    "create": "Create {a} {name}",
+    "update": "Update {a} {name}",
+    "destroy": "Delete {a} {name}",
+}
+FULL_UPDATE = (
+    "A full update, with the rules of create: an optional field left out or null takes its default."
+)
 
 
 class V1AutoSchema(AutoSchema):
-    """Adds the responses every v1 operation can give besides its success."""
+    """Names each operation after its model, and adds the responses every v1
+    operation can give besides its success."""
+
+    def get_tags(self) -> list[str]:
+        return [str(self.view.queryset.model._meta.verbose_name_plural).capitalize()]
+
+    def get_summary(self) -> str | None:
+        meta = self.view.queryset.model._meta
+        name = str(meta.verbose_name)
+        template = SUMMARIES.get(self.view.action)
+        a = "an" if name[0] in "aeiou" else "a"
+        return template and template.format(a=a, name=name, plural=meta.verbose_name_plural)
+
+    def get_description(self) -> str:
+        description = super().get_description()
+        if self.view.action == "update":
+            return f"{description}\n\n{FULL_UPDATE}".strip()
+        return description
 
     def get_response_serializers(self) -> dict[Any, Any]:
         serializer = self._get_serializer()
@@ -93,7 +123,7 @@ class V1AutoSchema(AutoSchema):
         if "{id}" in self.path:
             responses[404] = NOT_FOUND
         if self.method in ("POST", "PUT"):
-            responses.update({400: BAD_REQUEST, 413: TOO_LARGE, 415: UNSUPPORTED})
+            responses.update({400: BAD_REQUEST, 409: CONFLICT, 413: TOO_LARGE, 415: UNSUPPORTED})
         return responses
 
 
