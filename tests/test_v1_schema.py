@@ -45,7 +45,7 @@ def test_every_operation_documents_its_errors(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            assert "401" in codes, (method, path)
+            assert {"401", "429"} <= codes, (method, path)
             assert operation["security"] == [{"ApiKey": []}]
             if method != "get":
                 assert "403" in codes, (method, path)

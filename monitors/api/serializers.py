@@ -113,10 +113,7 @@ class MonitorSerializer(V1Serializer):
     def before_save(self, row: Monitor, changed: set[str]) -> None:
         now = timezone.now()
         if row.pk and changed.intersection(TARGET_FIELDS):
-            row.status, row.status_changed_at, row.consecutive_failures = (
-                enums.Status.PENDING,
-                now,
-                0,
-            )
+            row.status, row.status_changed_at = enums.Status.PENDING, now
+            row.consecutive_failures = 0
         # Due at once: the dispatcher picks it up on its next tick.
         row.next_check_at = now

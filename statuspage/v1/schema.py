@@ -72,6 +72,7 @@ FORBIDDEN = _detail("The key is read-only.")
 NOT_FOUND = _detail("No row with this Id.")
 TOO_LARGE = _detail(f"The body is over {MAX_BODY_BYTES} bytes (1 MiB); it was not read.")
 UNSUPPORTED = _detail("The body is not sent as application/json.")
+THROTTLED = _detail("Too many requests: retry after the seconds in the Retry-After header.")
 CONFLICT = _detail("A concurrent change (such as a monitor deleted meanwhile); nothing was saved.")
 
 
@@ -118,6 +119,7 @@ class V1AutoSchema(AutoSchema):
         else:
             responses = {200: serializer}
         responses[401] = UNAUTHORIZED
+        responses[429] = THROTTLED
         if self.method != "GET":
             responses[403] = FORBIDDEN
         if "{id}" in self.path:

@@ -21,18 +21,19 @@ from statuspage.v1.serializers import V1Serializer
 
 
 class V1ViewSet(viewsets.GenericViewSet):
+    """A v1 resource: subclasses set ``queryset`` and ``serializer_class``."""
+
     parser_classes = [V1JSONParser]
     renderer_classes = [JSONRenderer]
     schema = V1AutoSchema()
     serializer_class: ClassVar[type[V1Serializer]]
     # Actions that answer a JSON array (for the schema).
     list_actions: ClassVar[tuple[str, ...]] = ("list",)
+    # Many-to-many fields of which to_v1 reads only the ids, for lists.
+    list_related_ids: ClassVar[tuple[str, ...]] = ()
 
     def get_exception_handler(self) -> Callable:
         return v1_exception_handler
-
-    # Many-to-many fields of which to_v1 reads only the ids, for lists.
-    list_related_ids: ClassVar[tuple[str, ...]] = ()
 
     def list_rows(self) -> QuerySet:
         """The rows of a list, in a number of queries that does not grow with them."""
