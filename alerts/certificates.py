@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 
-from alerts.issue import raise_alert
+from alerts.issue import AlertSpec, raise_alerts
 from alerts.models import Alert, AlertEvent
 from monitors.models import Monitor
 from statuspage.enums import SSL_ALERT_DAYS
@@ -30,19 +30,23 @@ def warn_of_expiring_certificates(now: datetime, *, in_maintenance: set[int]) ->
             last_warning_at=Subquery(last_warning.values("created_at")[:1]),
         )
     )
-    deliveries: list[int] = []
+    specs = []
     for monitor in monitors:
         if monitor.cert_expires_at > now + timedelta(days=monitor.ssl_alert_days):
             continue
         if monitor.last_warning_at is not None and now < monitor.last_warning_at + EVERY:
             continue
         # Keyed on the warning it follows: two beats deciding the same one collide.
-        deliveries += raise_alert(
-            monitor, AlertEvent.CERTIFICATE,
-            key=f"certificate:{monitor.pk}:after:{monitor.last_warning_id or 0}",
-            reason=expiry_reason(monitor.cert_expires_at, now), at=now, now=now,
-        )  # fmt: skip
-    return deliveries
+        specs.append(
+            AlertSpec(
+                monitor,
+                AlertEvent.CERTIFICATE,
+                key=f"certificate:{monitor.pk}:after:{monitor.last_warning_id or 0}",
+                reason=expiry_reason(monitor.cert_expires_at, now),
+                at=now,
+            )  # fmt: skip
+        )
+    return raise_alerts(specs, now)
 
 
 def expiry_reason(expires_at: datetime, now: datetime) -> str:

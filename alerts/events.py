@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from alerts.issue import raise_alerts
 from alerts.models import EventCursor, HandledEvent
-from alerts.transitions import alert_on_change
+from alerts.transitions import alerts_for_changes
 from maintenance.windows import monitors_in_maintenance
 from monitors.models import StatusEvent
 
@@ -44,9 +45,8 @@ def process_new_events(now: datetime | None = None) -> list[int]:
         )
         deliveries: list[int] = []
         if events:
-            in_maintenance = monitors_in_maintenance(now)
-            for event in events:
-                deliveries += alert_on_change(event, in_maintenance=in_maintenance, now=now)
+            specs = alerts_for_changes(events, in_maintenance=monitors_in_maintenance(now))
+            deliveries = raise_alerts(specs, now)
             HandledEvent.objects.bulk_create(
                 [HandledEvent(event_id=e.pk, seen_at=now) for e in events], ignore_conflicts=True
             )

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 
-from alerts.issue import raise_alert
+from alerts.issue import AlertSpec, raise_alerts
 from alerts.models import Alert, AlertEvent
-from alerts.transitions import down_key, seconds_between
+from alerts.transitions import first_down_alert, seconds_between
 from monitors.models import Monitor, StatusEvent
 from statuspage.enums import Status
 
@@ -20,44 +20,45 @@ def announce_still_down(now: datetime, *, in_maintenance: set[int]) -> list[int]
         .order_by("-at", "-pk")
         .values("pk")[:1]
     )
+    last_alert = Alert.objects.filter(
+        status_event=OuterRef("down_event_id"), event=AlertEvent.DOWN
+    ).order_by("-created_at", "-pk")
     monitors = list(
         Monitor.objects.active()
         .filter(status=Status.DOWN)
         .exclude(pk__in=in_maintenance)
         .annotate(down_event_id=Subquery(latest_change))
         .filter(down_event_id__isnull=False)
+        .annotate(
+            last_alert_id=Subquery(last_alert.values("pk")[:1]),
+            last_alert_at=Subquery(last_alert.values("created_at")[:1]),
+        )
     )
-    downs = StatusEvent.objects.in_bulk([m.down_event_id for m in monitors])
-    last_alerts = _last_down_alerts(list(downs))
-    deliveries: list[int] = []
-    for monitor in monitors:
+    due = [m for m in monitors if _due(m, now)]
+    downs = StatusEvent.objects.in_bulk([m.down_event_id for m in due])
+    specs = []
+    for monitor in due:
         down = downs[monitor.down_event_id]
         if down.to_status != Status.DOWN:
-            continue  # the engine has not written the change yet
-        deliveries += _announce(monitor, down, last_alerts.get(down.pk), now)
-    return deliveries
+            continue  # its latest change is a recovery the engine has not applied yet
+        down.monitor = monitor
+        specs.append(_announcement(monitor, down, now))
+    return raise_alerts(specs, now)
 
 
-def _announce(monitor: Monitor, down: StatusEvent, last: Alert | None, now: datetime) -> list[int]:
-    if last is None:  # never told: the down happened in a window or while switched off
-        return raise_alert(
-            monitor, AlertEvent.DOWN, key=down_key(down), reason=down.reason, at=down.at,
-            now=now, status_event=down,
-        )  # fmt: skip
-    if not monitor.resend_every or now < last.created_at + timedelta(seconds=monitor.resend_every):
-        return []
+def _due(monitor: Monitor, now: datetime) -> bool:
+    if monitor.last_alert_id is None:
+        return True  # never told: the down happened in a window or while switched off
+    every = timedelta(seconds=monitor.resend_every)
+    return bool(monitor.resend_every) and now >= monitor.last_alert_at + every
+
+
+def _announcement(monitor: Monitor, down: StatusEvent, now: datetime) -> AlertSpec:
+    if monitor.last_alert_id is None:
+        return first_down_alert(down)
     # Keyed on the alert it follows: two beats deciding the same resend collide.
-    return raise_alert(
-        monitor, AlertEvent.DOWN, key=f"down:{down.pk}:after:{last.pk}", reason=down.reason,
-        at=down.at, now=now, status_event=down, is_resend=True,
+    return AlertSpec(
+        monitor, AlertEvent.DOWN, key=f"down:{down.pk}:after:{monitor.last_alert_id}",
+        reason=down.reason, at=down.at, status_event_id=down.pk, is_resend=True,
         down_for_seconds=seconds_between(down.at, now),
     )  # fmt: skip
-
-
-def _last_down_alerts(down_ids: list[int]) -> dict[int, Alert]:
-    """The newest alert about each down event."""
-    last: dict[int, Alert] = {}
-    alerts = Alert.objects.filter(status_event__in=down_ids, event=AlertEvent.DOWN)
-    for alert in alerts.order_by("created_at", "pk"):
-        last[alert.status_event_id] = alert
-    return last

@@ -1,30 +1,17 @@
-"""Real local servers for the alert tests: an SMTP sink, an HTTP receiver
-that checks webhook signatures, and a TLS server with a short-lived
-self-signed certificate. All on free ports of 127.0.0.1."""
+"""Real local servers for the alert tests, on free ports of 127.0.0.1: an
+SMTP sink and an HTTP receiver that checks webhook signatures. (HTTPS servers
+with short-lived certificates come from tests/probe_servers.py.)"""
 
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
-import ssl
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.probe_servers import closed_port
 
 
 class SmtpSink:
@@ -32,7 +19,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages: list = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller = Controller(self, hostname="127.0.0.1", port=closed_port())
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
         self.messages.append(envelope)
@@ -93,71 +80,6 @@ class HttpReceiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def self_signed_certificate(folder: Path, valid_for: timedelta) -> tuple[Path, Path, datetime]:
-    """A certificate for 127.0.0.1 and localhost, signed by its own key, valid
-    from a minute ago for ``valid_for``; (cert path, key path, notAfter)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.now(UTC).replace(microsecond=0)
-    not_after = now + valid_for
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=1))
-        .not_valid_after(not_after)
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path, not_after
-
-
-class HttpsServer:
-    """Answers every GET with 200 "ok" over TLS with the given certificate."""
-
-    def __init__(self, cert_path: Path, key_path: Path) -> None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert_path, key_path)
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.port = self.server.server_address[1]
-
-    def start(self) -> None:
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -1,7 +1,9 @@
 """The alert pipeline driven by hand in tests: status changes written as the
-probe engine writes them, and one run of the beat tasks at an explicit time
-with every delivery sent by the real send task."""
+probe engine writes them (or by the engine itself, from a real probe), and one
+run of the beat tasks at an explicit time with every delivery sent by the real
+send task."""
 
+import asyncio
 from datetime import datetime
 
 from alerts.certificates import warn_of_expiring_certificates
@@ -9,7 +11,10 @@ from alerts.events import process_new_events
 from alerts.resend import announce_still_down
 from alerts.tasks import send_delivery
 from maintenance.windows import monitors_in_maintenance
+from monitors import recording
 from monitors.models import Monitor, StatusEvent
+from monitors.probes import http
+from monitors.probes.runner import Outcome
 
 
 def change_status(monitor: Monitor, to: str, at: datetime, reason: str = "") -> StatusEvent:
@@ -41,3 +46,17 @@ def tick(now: datetime) -> list[int]:
     ids = decide(now)
     send(ids)
     return ids
+
+
+def probe_and_record(monitor: Monitor, at: datetime, *, ssl_context=True) -> Monitor:
+    """One check of an HTTP(S) monitor by the probe engine's own probe,
+    recorded by its own recorder as if taken at ``at``; the monitor reloaded."""
+
+    async def check():
+        async with http.new_session() as session:
+            return await http.check(monitor, session, ssl_context=ssl_context)
+
+    result = asyncio.run(check())
+    recording.record(monitor.location_codes[0], [Outcome(monitor.pk, at, at, result)], now=at)
+    monitor.refresh_from_db()
+    return monitor

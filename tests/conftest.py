@@ -144,3 +144,11 @@ def make_channel(db):
         )
 
     return make
+
+
+@pytest.fixture
+def https_admin_client(db, admin_user) -> "HttpsClient":
+    """A logged-in superuser speaking HTTPS, as staff of a production deployment do."""
+    client = HttpsClient()
+    client.force_login(admin_user)
+    return client

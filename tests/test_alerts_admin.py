@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "model", ["alerts/notificationchannel", "alerts/attempt", "alerts/autoincidentrule"]
 )
-def test_every_alerts_admin_page_opens(admin_client, make_channel, model):
+def test_every_alerts_admin_page_opens(https_admin_client, make_channel, model):
     make_channel("webhook", "https://hooks.example.test/x")
-    assert admin_client.get(f"/admin/{model}/").status_code == 200
-    assert admin_client.get(f"/admin/{model}/?q=zz").status_code == 200
+    assert https_admin_client.get(f"/admin/{model}/").status_code == 200
+    assert https_admin_client.get(f"/admin/{model}/?q=zz").status_code == 200
 
 
 def _channel_form(**fields) -> dict:
@@ -25,9 +25,11 @@ def _channel_form(**fields) -> dict:
             **fields}  # fmt: skip
 
 
-def test_staff_add_a_webhook_channel_for_chosen_monitors(admin_client, make_monitor, category):
+def test_staff_add_a_webhook_channel_for_chosen_monitors(
+    https_admin_client, make_monitor, category
+):
     web = make_monitor(name="Web")
-    response = admin_client.post(
+    response = https_admin_client.post(
         "/admin/alerts/notificationchannel/add/",
         _channel_form(target="https://hooks.example.test/status", secret="k",
                       monitors=[web.pk], categories=[category.pk]),
@@ -36,11 +38,11 @@ def test_staff_add_a_webhook_channel_for_chosen_monitors(admin_client, make_moni
     channel = NotificationChannel.objects.get()
     assert (channel.kind, channel.secret) == ("webhook", "k")
     assert list(channel.monitors.all()) == [web] and list(channel.categories.all()) == [category]
-    page = admin_client.get(f"/admin/alerts/notificationchannel/{channel.pk}/change/")
+    page = https_admin_client.get(f"/admin/alerts/notificationchannel/{channel.pk}/change/")
     assert page.status_code == 200
     assert (
         "1 monitor(s), 1 categor(y/ies)"
-        in admin_client.get("/admin/alerts/notificationchannel/").content.decode()
+        in https_admin_client.get("/admin/alerts/notificationchannel/").content.decode()
     )
 
 
@@ -52,8 +54,8 @@ def test_staff_add_a_webhook_channel_for_chosen_monitors(admin_client, make_moni
         ("apprise", "nosuchservice://whatever", "Apprise does not recognise"),
     ],
 )
-def test_a_target_the_kind_cannot_use_is_refused(admin_client, kind, target, complaint):
-    response = admin_client.post(
+def test_a_target_the_kind_cannot_use_is_refused(https_admin_client, kind, target, complaint):
+    response = https_admin_client.post(
         "/admin/alerts/notificationchannel/add/", _channel_form(kind=kind, target=target)
     )
     assert response.status_code == 200
@@ -61,13 +63,13 @@ def test_a_target_the_kind_cannot_use_is_refused(admin_client, kind, target, com
     assert not NotificationChannel.objects.exists()
 
 
-def test_every_kind_accepts_its_own_target(admin_client):
+def test_every_kind_accepts_its_own_target(https_admin_client):
     for kind, target in [
         ("webhook", "https://hooks.example.test/status"),
         ("email", "ops@example.test; oncall@example.test"),
         ("apprise", "ntfy://status-alerts"),
     ]:
-        response = admin_client.post(
+        response = https_admin_client.post(
             "/admin/alerts/notificationchannel/add/", _channel_form(kind=kind, target=target)
         )
         assert response.status_code == 302, kind
@@ -75,14 +77,14 @@ def test_every_kind_accepts_its_own_target(admin_client):
 
 
 def test_the_test_notification_action_sends_and_logs(
-    admin_client, make_channel, http_receiver, smtp_sink
+    https_admin_client, make_channel, http_receiver, smtp_sink
 ):
-    from tests.alert_servers import free_port
+    from tests.probe_servers import closed_port
 
     hook = make_channel("webhook", http_receiver.url + "/t", secret="k", name="Hook")
     mail = make_channel("email", "ops@example.test", name="Mail")
-    dead = make_channel("webhook", f"http://127.0.0.1:{free_port()}/", name="Dead")
-    response = admin_client.post(
+    dead = make_channel("webhook", f"http://127.0.0.1:{closed_port()}/", name="Dead")
+    response = https_admin_client.post(
         "/admin/alerts/notificationchannel/",
         {"action": "send_test_notification", "_selected_action": [hook.pk, mail.pk, dead.pk]},
         follow=True,
@@ -98,7 +100,7 @@ def test_the_test_notification_action_sends_and_logs(
 
 
 def test_the_attempt_log_is_read_only_and_filters(
-    admin_client, make_channel, make_monitor, django_assert_max_num_queries
+    https_admin_client, make_channel, make_monitor, django_assert_max_num_queries
 ):
     from django.utils import timezone
 
@@ -110,22 +112,22 @@ def test_the_attempt_log_is_read_only_and_filters(
                                error="" if i % 3 == 0 else "HTTP 500",
                                at=now - timedelta(minutes=i))  # fmt: skip
     with django_assert_max_num_queries(12):
-        page = admin_client.get("/admin/alerts/attempt/").content.decode()
+        page = https_admin_client.get("/admin/alerts/attempt/").content.decode()
     assert "HTTP 500" in page and "Web" in page
-    failed = admin_client.get("/admin/alerts/attempt/?ok__exact=0").context["cl"].result_count
+    failed = https_admin_client.get("/admin/alerts/attempt/?ok__exact=0").context["cl"].result_count
     assert failed == 20
     attempt = Attempt.objects.first()
-    assert admin_client.get("/admin/alerts/attempt/add/").status_code == 403
-    change = admin_client.get(f"/admin/alerts/attempt/{attempt.pk}/change/")
+    assert https_admin_client.get("/admin/alerts/attempt/add/").status_code == 403
+    change = https_admin_client.get(f"/admin/alerts/attempt/{attempt.pk}/change/")
     assert change.status_code == 200 and b'name="error"' not in change.content  # view only
-    assert admin_client.post(f"/admin/alerts/attempt/{attempt.pk}/delete/").status_code == 403
+    assert https_admin_client.post(f"/admin/alerts/attempt/{attempt.pk}/delete/").status_code == 403
 
 
 def test_the_channel_list_runs_a_fixed_number_of_queries(
-    admin_client, make_channel, make_monitor, django_assert_max_num_queries
+    https_admin_client, make_channel, make_monitor, django_assert_max_num_queries
 ):
     monitor = make_monitor()
     for i in range(30):
         make_channel("webhook", f"https://hooks.example.test/{i}").monitors.add(monitor)
     with django_assert_max_num_queries(12):
-        admin_client.get("/admin/alerts/notificationchannel/")
+        https_admin_client.get("/admin/alerts/notificationchannel/")

@@ -77,15 +77,15 @@ def test_an_incident_staff_resolved_by_hand_is_left_alone_and_a_new_outage_opens
     assert first.message == "Fixed by hand."
 
 
-def test_a_rule_names_a_monitor_or_a_category(admin_client, make_monitor, category):
+def test_a_rule_names_a_monitor_or_a_category(https_admin_client, make_monitor, category):
     monitor = make_monitor()
-    response = admin_client.post(
+    response = https_admin_client.post(
         "/admin/alerts/autoincidentrule/add/",
         {"monitor": monitor.pk, "category": category.pk, "severity": "outage",
          "show_on_status_page": "on"},
     )  # fmt: skip
     assert response.status_code == 200 and "not both" in response.content.decode()
-    response = admin_client.post(
+    response = https_admin_client.post(
         "/admin/alerts/autoincidentrule/add/",
         {"monitor": monitor.pk, "severity": "outage", "show_on_status_page": "on"},
     )

@@ -107,9 +107,9 @@ def test_a_webhook_that_never_answers_is_given_up_after_the_last_attempt(
 
 
 def test_an_unreachable_webhook_is_logged_with_the_network_error(make_channel, down):
-    from tests.alert_servers import free_port
+    from tests.probe_servers import closed_port
 
-    make_channel("webhook", f"http://127.0.0.1:{free_port()}/nobody-listens")
+    make_channel("webhook", f"http://127.0.0.1:{closed_port()}/nobody-listens")
     [delivery_id] = decide(T0 + timedelta(seconds=5))
     assert attempt_delivery(delivery_id, T0).retry_in == 10
     assert "ConnectionError" in Attempt.objects.get().error
@@ -182,10 +182,10 @@ def test_an_apprise_service_that_fails_is_logged(make_channel, http_receiver, do
 
 
 def test_an_email_that_the_server_refuses_is_logged(make_channel, settings, down):
-    from tests.alert_servers import free_port
+    from tests.probe_servers import closed_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     make_channel("email", "ops@example.test")
     [delivery_id] = decide(T0 + timedelta(seconds=5))
     assert attempt_delivery(delivery_id, T0).retry_in == 10

@@ -47,6 +47,38 @@ def test_a_monitor_going_down_and_up_sends_one_message_per_transition(channels, 
     assert bodies[0]["at"] == "2026-03-02T10:00:00Z"
 
 
+def test_the_probe_engine_finding_a_service_down_and_back_reaches_staff_once_each(
+    channels, make_monitor
+):
+    """The whole path: the engine's real HTTP probe and recorder write the
+    changes (down only after the monitor's retries), the alerts follow."""
+    from tests.alerting import probe_and_record
+    from tests.probe_servers import AnswerServer
+
+    sink, receiver = channels
+    server = AnswerServer()
+    try:
+        monitor = make_monitor(target=f"{server.scheme}://127.0.0.1:{server.port}/status/503",
+                               retries=1, timeout=5)  # fmt: skip
+        for n in range(2):  # the first failure is forgiven (one retry), the second is down
+            probe_and_record(monitor, T0 + timedelta(minutes=n))
+            tick(T0 + timedelta(minutes=n, seconds=5))
+        assert monitor.status == Status.DOWN
+        monitor.target = monitor.target.replace("/status/503", "/ok")
+        monitor.save()
+        for n in range(2, 5):
+            probe_and_record(monitor, T0 + timedelta(minutes=n))
+            tick(T0 + timedelta(minutes=n, seconds=5))
+    finally:
+        server.close()
+    assert [(r.json()["event"], r.json()["down_for_seconds"]) for r in receiver.received] == [
+        ("down", None),
+        ("up", 60),
+    ]
+    assert "503" in receiver.received[0].json()["reason"]
+    assert [_subject(m) for m in sink.messages] == ["Web is down", "Web is up"]
+
+
 def test_a_first_check_that_finds_the_monitor_up_is_not_an_alert(channels, make_monitor):
     sink, receiver = channels
     monitor = make_monitor()  # pending
@@ -184,17 +216,24 @@ def test_the_cursor_moves_past_settled_events_and_forgets_their_marks(channels, 
     assert not HandledEvent.objects.exists()
 
 
-def test_reading_events_takes_a_fixed_number_of_queries(
-    make_channel, http_receiver, make_monitor, django_assert_max_num_queries
+@pytest.mark.parametrize("count", [5, 40])
+def test_reading_events_and_raising_their_alerts_takes_a_fixed_number_of_queries(
+    make_channel, http_receiver, make_monitor, category, django_assert_max_num_queries, count
 ):
     from alerts.events import process_new_events
+    from alerts.models import AutoIncidentRule
 
     make_channel("webhook", http_receiver.url)
-    monitors = [make_monitor(name=f"m{i}", status=Status.UP) for i in range(20)]
+    make_channel("webhook", http_receiver.url).categories.add(category)
+    AutoIncidentRule.objects.create(category=category)  # a rule that applies to none of them
+    monitors = [make_monitor(name=f"m{i}", status=Status.UP) for i in range(count)]
     for monitor in monitors:
-        change_status(monitor, Status.MAINTENANCE, T0)  # no alert: only the reading is counted
-    with django_assert_max_num_queries(10):
-        process_new_events(T0 + timedelta(seconds=5))
+        change_status(monitor, Status.DOWN, T0)
+    for monitor in monitors[: count // 2]:
+        change_status(monitor, Status.UP, T0 + timedelta(seconds=30))
+    with django_assert_max_num_queries(21):
+        ids = process_new_events(T0 + timedelta(minutes=1))
+    assert len(ids) == count + count // 2
 
 
 def _subject(envelope) -> str:
