@@ -152,3 +152,77 @@ def https_admin_client(db, admin_user) -> "HttpsClient":
     client = HttpsClient()
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def page_cache():
+    """The page's cache, emptied before and after a test (it outlives transactions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def seed_page(db):
+    """Fill the status page: ``categories`` x ``per_category`` monitors and two
+    without a category, ``days`` of daily rollups each, ``incidents`` incidents
+    (every other one resolved, each on two monitors) and two maintenance rows
+    (one open now, one recurring). Returns the monitors."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import Incident, IncidentUpdate
+    from maintenance.models import ScheduledMaintenance
+    from monitors.models import DailyRollup
+    from statuspage.enums import IncidentStatus, RecurUnit, Severity, Status
+
+    def seed(categories=2, per_category=2, incidents=2, days=3) -> list[Monitor]:
+        now, today = timezone.now(), timezone.localdate()
+        made = Category.objects.bulk_create(
+            Category(name=f"Category {n}", display_order=n) for n in range(categories)
+        )
+        statuses = [Status.UP, Status.UP, Status.DOWN, Status.MAINTENANCE, Status.PENDING]
+        monitors = Monitor.objects.bulk_create(
+            Monitor(
+                name=f"Monitor {c}-{n}", protocol=Protocol.HTTP, target="https://example.test/",
+                category=made[c] if c < categories else None,
+                status=statuses[(c + n) % len(statuses)], last_check=now,
+            )
+            for c in range(categories + 1)
+            for n in range(per_category if c < categories else 2)
+        )  # fmt: skip
+        DailyRollup.objects.bulk_create(
+            DailyRollup(monitor=m, day=today - timedelta(days=d), checks=1440, successes=1440 - d)
+            for m in monitors
+            for d in range(days)
+        )
+        for n in range(incidents):
+            begun = now - timedelta(days=n % 10, hours=1)
+            incident = Incident.objects.create(
+                name=f"Incident {n}", severity=[Severity.OUTAGE, Severity.DEGRADED][n % 2],
+                message=f"Looking at *it* ({n})", created_at=begun,
+            )  # fmt: skip
+            incident.monitors.set(monitors[n % len(monitors) :][:2])
+            IncidentUpdate.objects.create(
+                incident=incident, status=IncidentStatus.IDENTIFIED, message="Found it",
+                created_at=begun + timedelta(minutes=20),
+            )  # fmt: skip
+            if n % 2:
+                incident.status = IncidentStatus.RESOLVED
+                incident.save()
+        open_window = ScheduledMaintenance.objects.create(
+            name="Database upgrade", starts_at=now - timedelta(minutes=30), duration_hours=2
+        )
+        open_window.monitors.set(monitors[:2])
+        weekly = ScheduledMaintenance.objects.create(
+            name="Weekly patching", starts_at=now - timedelta(days=20), duration_hours=1,
+            recurring=True, recur_unit=RecurUnit.WEEK, recur_every=1,
+            recur_until=now + timedelta(days=60),
+        )  # fmt: skip
+        weekly.monitors.set(monitors[-2:])
+        return monitors
+
+    return seed

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from monitors.models import Category, Monitor
 from statuspage.page import history
@@ -18,6 +19,10 @@ class Row:
     monitor: Monitor
     state: ComponentState
     bars: Bars
+
+    @property
+    def bars_label(self) -> str:
+        return gettext("Daily uptime of %(name)s") % {"name": self.monitor.name}
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,17 @@ pagecache.invalidate() itself."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from statuspage import pagecache
+from statuspage.page.bars import incidents_generation
 
 
 def _invalidate(**kwargs) -> None:
     pagecache.invalidate()
+
+
+def _invalidate_with_day_bars(**kwargs) -> None:
+    """Incidents also show in the tooltips of finished days."""
+    pagecache.invalidate()
+    incidents_generation.bump()
 
 
 def connect() -> None:
@@ -16,11 +23,20 @@ def connect() -> None:
     from maintenance.models import ScheduledMaintenance
     from monitors.models import Category, Monitor
 
-    for model in (Monitor, Category, Incident, IncidentUpdate, ScheduledMaintenance):
+    handlers = [
+        (Monitor, _invalidate),
+        (Category, _invalidate),
+        (Incident, _invalidate_with_day_bars),
+        (IncidentUpdate, _invalidate),
+        (ScheduledMaintenance, _invalidate),
+    ]
+    for model, handler in handlers:
         uid = f"statuspage.page:{model._meta.label}"
-        post_save.connect(_invalidate, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(_invalidate, sender=model, dispatch_uid=uid + ":delete")
-    for through in (Incident.monitors.through, ScheduledMaintenance.monitors.through):
-        m2m_changed.connect(
-            _invalidate, sender=through, dispatch_uid=f"statuspage.page:{through._meta.label}"
-        )
+        post_save.connect(handler, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(handler, sender=model, dispatch_uid=uid + ":delete")
+    for through, handler in [
+        (Incident.monitors.through, _invalidate_with_day_bars),
+        (ScheduledMaintenance.monitors.through, _invalidate),
+    ]:
+        uid = f"statuspage.page:{through._meta.label}"
+        m2m_changed.connect(handler, sender=through, dispatch_uid=uid)

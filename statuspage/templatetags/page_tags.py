@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
@@ -37,7 +37,8 @@ def by_name(monitors) -> list[Monitor]:
 def moment(value: datetime, style: str = "full") -> SafeString:
     """A time in the site's zone with the zone named, machine-readable too."""
     local = timezone.localtime(value)
-    shown = date_format(local, "j M Y, H:i" if style == "full" else "H:i")
+    shape = pgettext("short date and time", "j M Y, H:i") if style == "full" else "H:i"
+    shown = date_format(local, shape)
     return format_html(
         '<time datetime="{}">{} {}</time>', local.isoformat(), shown, local.tzname() or ""
     )

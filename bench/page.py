@@ -1,0 +1,168 @@
+"""Benchmark: the public status page, uncached, on a large page.
+
+Seeds 500 monitors in 20 categories, 90 days of daily rollups for each
+(45,000 rows), 200 incidents (three open) with their timelines and a few
+maintenance windows into a throw-away test database, then renders / (and the
+API v2 summary) through the whole Django stack:
+
+- cold: every cache emptied before each request (a fresh deployment, or the
+  first request of the day);
+- after a change: the page generation bumped before each request, as a
+  status change, an incident or a maintenance edit does (the cells of
+  finished days stay cached, today's are read again);
+- cached: nothing changed.
+
+Prints the render times (wall clock and CPU of this process), the query
+count and nproc.
+
+    .venv/bin/python bench/page.py                 # SQLite (in memory)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench .venv/bin/python bench/page.py
+
+The target: under 150 ms uncached on 2 cores.
+"""
+
+import gzip
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "statuspage.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,  # noqa: E402
+    setup_databases,
+    teardown_databases,
+)
+from django.utils import timezone  # noqa: E402
+
+from statuspage import pagecache  # noqa: E402
+
+MONITORS, CATEGORIES, DAYS, INCIDENTS, OPEN_INCIDENTS = 500, 20, 90, 200, 3
+RUNS = 25
+
+
+def seed() -> None:
+    from incidents.models import Incident, IncidentUpdate
+    from maintenance.models import ScheduledMaintenance
+    from monitors.models import Category, DailyRollup, Monitor
+    from statuspage.enums import IncidentStatus, Protocol, RecurUnit, Severity, Status
+
+    now, today = timezone.now(), timezone.localdate()
+    categories = Category.objects.bulk_create(
+        Category(name=f"Region {n:02d}", display_order=n) for n in range(CATEGORIES)
+    )
+    statuses = [Status.UP] * 46 + [Status.DOWN, Status.MAINTENANCE, Status.PENDING, Status.UP]
+    monitors = Monitor.objects.bulk_create(
+        Monitor(
+            name=f"Service {n:03d}", protocol=Protocol.HTTP, target=f"https://s{n}.example.test/",
+            category=categories[n % CATEGORIES], status=statuses[n % len(statuses)],
+            last_check=now, status_changed_at=now - timedelta(hours=n % 48),
+        )
+        for n in range(MONITORS)
+    )  # fmt: skip
+    rollups = [
+        DailyRollup(
+            monitor=m, day=today - timedelta(days=d), checks=1440,
+            successes=1440 - (0 if (m.pk + d) % 7 else (m.pk * d) % 90),
+        )
+        for m in monitors
+        for d in range(DAYS)
+    ]  # fmt: skip
+    DailyRollup.objects.bulk_create(rollups, batch_size=5000)
+    incidents = Incident.objects.bulk_create(
+        Incident(
+            name=f"Incident {n}: elevated errors",
+            severity=[Severity.OUTAGE, Severity.DEGRADED][n % 2],
+            status=IncidentStatus.INVESTIGATING if n < OPEN_INCIDENTS else IncidentStatus.RESOLVED,
+            message="We are **looking** into it. See [details](https://example.test/).",
+            created_at=now - timedelta(hours=n * 10 + 1),
+            resolved_at=None if n < OPEN_INCIDENTS else now - timedelta(hours=n * 10 - 2),
+        )
+        for n in range(INCIDENTS)
+    )  # fmt: skip
+    IncidentUpdate.objects.bulk_create(
+        IncidentUpdate(
+            incident=incident, status=status, message=f"{status}: *details* of the work",
+            created_at=incident.created_at + timedelta(minutes=30 * k),
+        )
+        for incident in incidents
+        for k, status in enumerate(
+            [IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED, IncidentStatus.MONITORING]
+            + ([] if incident.resolved_at is None else [IncidentStatus.RESOLVED])
+        )
+    )  # fmt: skip
+    Link = Incident.monitors.through
+    Link.objects.bulk_create(
+        Link(incident=incident, monitor=monitors[(n * 7 + k) % MONITORS])
+        for n, incident in enumerate(incidents)
+        for k in range(1 + n % 3)
+    )
+    for n in range(5):
+        window = ScheduledMaintenance.objects.create(
+            name=f"Maintenance {n}", starts_at=now + timedelta(days=n - 1, hours=n),
+            duration_hours=2, message="Upgrading *things*", recurring=n == 4,
+            recur_unit=RecurUnit.WEEK if n == 4 else "", recur_every=1 if n == 4 else None,
+            recur_until=now + timedelta(days=90) if n == 4 else None,
+        )  # fmt: skip
+        window.monitors.set(monitors[n * 10 : n * 10 + 5])
+
+
+def measure(client: Client, path: str, reset) -> tuple[list[float], list[float], int, bytes]:
+    wall, cpu, queries, body = [], [], 0, b""
+    client.get(path, secure=True)  # warm up templates, translations, URL resolvers
+    for _ in range(RUNS):
+        reset()
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(path, secure=True)
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries, body = len(captured), response.content
+    return wall, cpu, queries, body
+
+
+def report(name: str, wall: list[float], cpu: list[float], queries: int, body: bytes) -> None:
+    wall.sort()
+    p90 = wall[int(len(wall) * 0.9)]
+    print(
+        f"{name:<34} median {statistics.median(wall):6.1f} ms  p90 {p90:6.1f} ms"
+        f"  min {wall[0]:6.1f} ms  cpu median {statistics.median(cpu):6.1f} ms  queries {queries}"
+    )
+    if body:
+        zipped = len(gzip.compress(body)) / 1024
+        print(f"{'':<34} size {len(body) / 1024:,.0f} KiB, {zipped:,.0f} KiB gzipped")
+
+
+def main() -> None:
+    # No setup_test_environment(): its template instrumentation would copy
+    # every context the page renders, which a real server never does.
+    databases = setup_databases(verbosity=0, interactive=False)
+    try:
+        started = time.perf_counter()
+        seed()
+        print(f"database: {connection.vendor}; seeded in {time.perf_counter() - started:.1f} s")
+        print(f"{MONITORS} monitors in {CATEGORIES} categories, {DAYS} days, {INCIDENTS} incidents")
+        client = Client(SERVER_NAME="localhost")
+        report("/ cold", *measure(client, "/", cache.clear))
+        report("/ after a change", *measure(client, "/", pagecache.invalidate))
+        report("/ cached", *measure(client, "/", lambda: None)[:3], b"")
+        report("/api/v2/summary.json cold", *measure(client, "/api/v2/summary.json", cache.clear))
+        print(f"nproc: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+    finally:
+        teardown_databases(databases, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
