@@ -1,0 +1,72 @@
+"""Both APIs are rate-limited per key, per client address and for failed key
+attempts; a 429 says when to come back and keeps each API's error shape."""
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def bitup(client, key: str, **headers):
+    return client.get("/api.php", {"key": key, "action": "stats"}, **headers)
+
+
+def v1(client, key: str, **headers):
+    return client.get("/v1/monitors", HTTP_X_API_KEY=key, **headers)
+
+
+def test_a_key_over_its_limit_gets_429_with_retry_after(client, api_key, settings):
+    settings.RATE_LIMIT_PER_KEY = "3/60"
+    assert [bitup(client, api_key).status_code != 429 for _ in range(3)] == [True] * 3
+    response = bitup(client, api_key)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["status"] == "error"
+    assert "Too many requests" in response.json()["message"]
+
+
+def test_the_v1_api_answers_429_in_its_own_error_shape(client, api_key, settings):
+    settings.RATE_LIMIT_PER_KEY = "2/60"
+    for _ in range(2):
+        assert v1(client, api_key).status_code != 429
+    response = v1(client, api_key)
+    assert response.status_code == 429
+    assert set(response.json()) == {"detail"}
+    assert response["Retry-After"].isdigit()
+
+
+def test_each_client_address_has_its_own_limit(client, api_key, settings):
+    settings.RATE_LIMIT_PER_ADDRESS = "2/60"
+    for _ in range(2):
+        assert bitup(client, api_key, REMOTE_ADDR="10.0.0.1").status_code != 429
+    assert bitup(client, api_key, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert bitup(client, api_key, REMOTE_ADDR="10.0.0.2").status_code != 429
+
+
+def test_failed_key_attempts_lock_the_address_out_but_a_valid_key_still_works(
+    client, api_key, settings
+):
+    settings.RATE_LIMIT_FAILED_KEYS = "5/60"
+    for _ in range(5):
+        assert bitup(client, "sp_guess").status_code == 401
+    assert bitup(client, "sp_guess").status_code == 429
+    assert v1(client, "sp_guess").status_code == 429
+    assert bitup(client, api_key).status_code != 429
+    assert v1(client, api_key).status_code != 429
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(client, api_key, settings):
+    settings.RATE_LIMIT_PER_ADDRESS = "1/60"
+    spoofed = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert bitup(client, api_key, **spoofed).status_code != 429
+    # Without a trusted proxy the header is ignored: same address, limited.
+    assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 429
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.11").status_code != 429
