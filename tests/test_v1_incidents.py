@@ -174,6 +174,10 @@ BAD_INCIDENTS = {
     "monitors unknown": ("Monitors", {**POST_SAMPLE, "Monitors": "999999"}),
     "monitors too big to exist": ("Monitors", {**POST_SAMPLE, "Monitors": "9" * 40}),
     "monitors not ids": ("Monitors", {**POST_SAMPLE, "Monitors": "web,db"}),
+    "monitors too many": (
+        "Monitors",
+        {**POST_SAMPLE, "Monitors": ",".join(map(str, range(1, 10_002)))},
+    ),
     "monitors negative": ("Monitors", {**POST_SAMPLE, "Monitors": "-1"}),
     "monitors a list": ("Monitors", {**POST_SAMPLE, "Monitors": [1, 2]}),
     "monitors null": ("Monitors", {**POST_SAMPLE, "Monitors": None}),
@@ -216,3 +220,15 @@ def test_a_bad_update_is_a_400_and_changes_nothing(v1, monitor_ids, post_sample,
 def test_an_unknown_monitor_among_known_ones_is_named(v1, monitor_ids, post_sample):
     body = {**post_sample, "Monitors": f"{monitor_ids[0]},777777,888888"}
     assert v1.post("incidents", body).json() == {"Monitors": ["No monitor with Id 777777, 888888."]}
+
+
+@pytest.mark.slow
+def test_an_incident_may_affect_as_many_monitors_as_the_cap(v1, post_sample):
+    from statuspage.v1.fields import MAX_IDS
+
+    monitors = Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target="https://x.test/") for n in range(MAX_IDS)
+    )
+    ids = ",".join(str(m.pk) for m in sorted(monitors, key=lambda m: m.pk))
+    response = v1.post("incidents", {**post_sample, "Monitors": ids})
+    assert response.status_code == 201 and response.json()["Monitors"] == ids

@@ -128,6 +128,8 @@ def test_the_list_answers_every_monitor_in_the_contract_shape(v1):
 def test_one_monitor_is_answered_as_the_list_shows_it(v1):
     created = v1.post("monitors", SAMPLE).json()
     assert v1.get(f"monitors/{created['Id']}").json() == created
+    # As the contract's sample writes it: /v1/monitors{id}.
+    assert v1.get(f"monitors{created['Id']}").json() == created
 
 
 def test_the_list_takes_the_same_queries_for_one_or_thirty_monitors(

@@ -13,6 +13,8 @@ from statuspage.enums import Spelling
 
 # A bigint holds 19 digits; a longer id can only be unknown, and must not reach the database.
 ID_DIGITS = 18
+# Each id is a parameter of one IN (...) query: SQLite takes 32,766, PostgreSQL 65,535.
+MAX_IDS = 10_000
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -133,6 +135,8 @@ class IdListField(StrictCharField):
 
     def to_internal_value(self, data: Any) -> list[int]:
         items = split_comma_list(super().to_internal_value(data))
+        if len(items) > MAX_IDS:
+            raise serializers.ValidationError(f"At most {MAX_IDS} ids.")
         malformed = [item for item in items if not (item.isascii() and item.isdigit())]
         if malformed:
             raise serializers.ValidationError(
