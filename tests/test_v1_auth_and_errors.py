@@ -137,6 +137,12 @@ def test_a_body_just_under_the_limit_is_read(v1):
     assert response.status_code == 201
 
 
+def test_a_chunked_body_is_refused_rather_than_read_as_empty(v1):
+    response = v1.post("monitors", MONITOR, HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 411 and "Content-Length" in response.json()["detail"]
+    assert not Monitor.objects.exists()
+
+
 def test_an_oversized_put_is_a_413_too(v1, make_monitor):
     monitor = make_monitor()
     response = v1.put(f"monitors/{monitor.pk}", raw="{" + " " * MAX_BODY_BYTES + "}")

@@ -13,10 +13,19 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(PREFIX) and declared_length(request) > MAX_BODY_BYTES:
+        if not request.path_info.startswith(PREFIX):
+            return self.get_response(request)
+        if declared_length(request) > MAX_BODY_BYTES:
             return JsonResponse(
                 {"detail": f"Request body too large: at most {MAX_BODY_BYTES} bytes (1 MiB)."},
                 status=413,
+            )
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # Django reads no body without a Content-Length: say so rather than
+            # answer as if the body were empty.
+            return JsonResponse(
+                {"detail": "Send the body with a Content-Length; chunked bodies are not read."},
+                status=411,
             )
         return self.get_response(request)
 

@@ -70,11 +70,20 @@ BAD_REQUEST = OpenApiResponse(
 UNAUTHORIZED = _detail("The X-API-Key header is missing, or the key is wrong or revoked.")
 FORBIDDEN = _detail("The key is read-only.")
 NOT_FOUND = _detail("No row with this Id.")
+LENGTH_REQUIRED = _detail("The body was sent chunked, without a Content-Length.")
 TOO_LARGE = _detail(f"The body is over {MAX_BODY_BYTES} bytes (1 MiB); it was not read.")
 UNSUPPORTED = _detail("The body is not sent as application/json.")
 THROTTLED = _detail("Too many requests: retry after the seconds in the Retry-After header.")
 CONFLICT = _detail("A concurrent change (such as a monitor deleted meanwhile); nothing was saved.")
 
+# What an operation that reads a body can answer besides.
+BODY_ERRORS = {
+    400: BAD_REQUEST,
+    409: CONFLICT,
+    411: LENGTH_REQUIRED,
+    413: TOO_LARGE,
+    415: UNSUPPORTED,
+}
 
 SUMMARIES = {
     "list": "List {plural}",
@@ -125,7 +134,7 @@ class V1AutoSchema(AutoSchema):
         if "{id}" in self.path:
             responses[404] = NOT_FOUND
         if self.method in ("POST", "PUT"):
-            responses.update({400: BAD_REQUEST, 409: CONFLICT, 413: TOO_LARGE, 415: UNSUPPORTED})
+            responses.update(BODY_ERRORS)
         return responses
 
 
