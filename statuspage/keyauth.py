@@ -11,7 +11,8 @@ MAX_KEY_LENGTH = 200
 
 def authenticate_key(raw: str | None) -> ApiKey | None:
     """The usable key whose secret is ``raw``, or None. Records its use."""
-    if not raw or len(raw) > MAX_KEY_LENGTH:
+    # PostgreSQL refuses NUL in text; no key of ours contains one anyway.
+    if not raw or len(raw) > MAX_KEY_LENGTH or "\x00" in raw:
         return None
     candidates = ApiKey.objects.usable().filter(prefix=raw[:KEY_PREFIX_LENGTH])
     # Compare every candidate in constant time rather than looking the hash up
