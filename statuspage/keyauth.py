@@ -24,6 +24,16 @@ def authenticate_key(raw: str | None) -> ApiKey | None:
     return None
 
 
+_UNRESOLVED = object()
+
+
+def resolved_key(request: HttpRequest | Request, raw: str | None) -> ApiKey | None:
+    """The key statuspage.api_guard already looked up for this request (for
+    its rate limits), else a lookup of ``raw``: one query per request."""
+    key = getattr(request, "api_key", _UNRESOLVED)
+    return authenticate_key(raw) if key is _UNRESOLVED else key
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """DRF authentication from the ``X-API-Key`` header (the v1 contract)."""
 
@@ -33,7 +43,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = request.META.get(self.header)
         if raw is None:
             return None
-        key = authenticate_key(raw)
+        key = resolved_key(request, raw)
         if key is None:
             raise exceptions.AuthenticationFailed("Invalid API key.")
         return (None, key)
@@ -55,6 +65,6 @@ class HasApiKey(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or not key.read_only
 
 
-def key_from_query(request: HttpRequest) -> ApiKey | None:
+def key_from_query(request: HttpRequest | Request) -> ApiKey | None:
     """api.php passes the key as ``?key=``."""
-    return authenticate_key(request.GET.get("key"))
+    return resolved_key(request, request.GET.get("key"))

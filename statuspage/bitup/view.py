@@ -18,17 +18,13 @@ from statuspage.bitup.schema import API_PHP_SCHEMA
 from statuspage.keyauth import key_from_query
 from statuspage.models import ApiKey
 
-_UNRESOLVED = object()
-
 
 def query_key(request: Request) -> ApiKey | None:
     """The key of ``?key=``, given once and printable, or None."""
     given = request.query_params.getlist("key")
     if len(given) != 1 or not given[0].isprintable():
         return None
-    # statuspage.api_guard has already looked the key up for its rate limits.
-    key = getattr(request, "api_key", _UNRESOLVED)
-    return key_from_query(request) if key is _UNRESOLVED else key
+    return key_from_query(request)
 
 
 class ApiPhpView(APIView):
