@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from incidents.models import Incident
@@ -224,6 +225,18 @@ def test_an_unknown_id_is_a_404_naming_it(v1, prefix, name, method):
 )
 def test_an_unknown_path_is_a_json_404(v1, path):
     response = v1.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_write_to_an_unknown_path_is_a_json_404_not_a_csrf_page(api_key, method):
+    # A browser-less client has no CSRF cookie; the test client skips CSRF unless told.
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(
+        method, "/v1/monitors/" + "9" * 40, "{}", content_type="application/json",
+        secure=True, headers={"X-API-Key": api_key},
+    )  # fmt: skip
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
 
