@@ -95,3 +95,12 @@ def test_badges_run_a_fixed_number_of_queries(
         https_client.get(f"/badge/category/{category.pk}.svg")
     with django_assert_num_queries(3):
         https_client.get(f"/badge/category/{category.pk}.svg?show=uptime")
+
+
+def test_made_up_query_strings_share_one_cache_entry(https_client, make_monitor, page_cache):
+    web = make_monitor(name="Web", status=Status.UP)
+    for n in range(5):
+        https_client.get(f"/badge/monitor/{web.pk}.svg?junk={n}")
+    https_client.get(f"/badge/monitor/{web.pk}.svg?show=uptime&junk=1")
+    entries = [key for key in page_cache._cache if "response:" in key]
+    assert len(entries) == 2

@@ -10,6 +10,7 @@ from django.utils import timezone
 from incidents.models import Incident, IncidentUpdate
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category, DailyRollup
+from statuspage import pagecache
 from statuspage.enums import IncidentStatus, RecurUnit, Severity, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -193,14 +194,17 @@ def test_incident_text_is_escaped_on_the_page(https_client):
 
 
 @pytest.mark.parametrize("size", [(1, 1, 1, 1), (6, 10, 12, 40)])
-def test_the_page_runs_eight_queries_whatever_it_shows(
+def test_the_page_runs_a_fixed_number_of_queries_whatever_it_shows(
     https_client, seed_page, page_cache, django_assert_num_queries, size
 ):
     seed_page(*size)
     page_cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # the first of the day: the settled days' rollups too
         html = page(https_client)
     assert "Monitor 0-0" in html
+    pagecache.invalidate()
+    with django_assert_num_queries(8):
+        page(https_client)
 
 
 def test_a_cached_page_is_served_without_queries_until_something_changes(
@@ -285,7 +289,7 @@ def test_a_status_change_keeps_finished_days_and_an_incident_refreshes_them(
     with django_assert_max_num_queries(8) as queries:
         html = section(page(https_client), web)
     rollups = [q["sql"] for q in queries.captured_queries if "dailyrollup" in q["sql"]]
-    assert len(rollups) == 1 and str(timezone.localdate() - timedelta(days=1)) in rollups[0]
+    assert len(rollups) == 1 and str(timezone.localdate() - timedelta(days=2)) in rollups[0]
     assert "Major outage" in text(html) and "100% uptime" in html
     incident = Incident.objects.create(
         name="Earlier trouble", severity=Severity.DEGRADED, message="x",

@@ -14,7 +14,7 @@ from monitors import uptime
 from monitors.models import Category, Monitor
 from statuspage.page.bars import format_percent, level
 from statuspage.page.cache import public_response
-from statuspage.page.current import MONITOR_FIELDS, page_monitors
+from statuspage.page.current import PAGE_FIELDS, page_monitors
 from statuspage.page.states import ComponentState, component_state, worst
 
 UPTIME_DAYS = 30
@@ -90,7 +90,7 @@ def _severities(monitor_ids: list[int]) -> dict[int, set[str]]:
 
 def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpResponse:
     ids = [m.pk for m in monitors]
-    if request.GET.get("show") == "uptime":
+    if request.GET.get("show") == "uptime":  # the one parameter the cache varies on
         percent = uptime.total(uptime.last_days(ids, UPTIME_DAYS).values()).percent
         return _response(label, format_percent(percent), LEVEL_COLOURS[level(percent)])
     severities = _severities(ids)
@@ -99,18 +99,18 @@ def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpRes
 
 
 @require_safe
-@public_response(max_age=60)
+@public_response(max_age=60, params=("show",))
 def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
-    monitor = Monitor.objects.active().only(*MONITOR_FIELDS).filter(pk=pk).first()
+    monitor = Monitor.objects.active().only(*PAGE_FIELDS).filter(pk=pk).first()
     if monitor is None:
         raise Http404(gettext("No such monitor"))
     return _badge(request, monitor.name, [monitor])
 
 
 @require_safe
-@public_response(max_age=60)
+@public_response(max_age=60, params=("show",))
 def category_badge(request: HttpRequest, pk: int) -> HttpResponse:
     category = Category.objects.filter(pk=pk).first()
     if category is None:
         raise Http404(gettext("No such category"))
-    return _badge(request, category.name, list(page_monitors().filter(category_id=pk)))
+    return _badge(request, category.name, list(page_monitors(PAGE_FIELDS).filter(category_id=pk)))

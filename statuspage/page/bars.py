@@ -5,34 +5,31 @@ never as 100 %.
 
 The cells are built here as one string per monitor rather than in a template
 loop: 500 monitors make 45,000 cells, and the page must render in well under
-150 ms. For the same reason the cells of finished days are kept in the cache
-(keyed by the date, the language and a generation bumped when an incident
-changes) for a while: a status change then costs reading today's rollups, not
-90 days of them. Either way a render reads the rollups once and the incidents
-once."""
+150 ms. For the same reason the cells of settled days (before yesterday) are
+kept in the cache for the day: a render reads two days of rollups, not 90,
+except the first of a day in each language."""
 
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext, pgettext
 
 from incidents.models import Incident
 from monitors import uptime
-from statuspage.page.cache import Generation
+from statuspage.page import cache
 
 DAYS = 90
-# Finished days change only when an incident does (see signals.py) or when
-# late results land just after midnight; this bounds the latter.
-FINISHED_DAYS_SECONDS = 15 * 60
-incidents_generation = Generation("statuspage:bars-incidents")
+# Results may still land on yesterday (just after midnight) and today: their
+# cells are read on every render. The cells of older, settled days are cached
+# for the day, without the incidents, which are laid over them on each render.
+FRESH_DAYS = 2
 
 # (lowest uptime, css class); below the last is a bad day.
 LEVELS = [(99.9, "b1"), (99.0, "b2"), (95.0, "b3"), (0.0, "b4")]
@@ -95,6 +92,9 @@ class Bars:
         return gettext("%(percent)s uptime") % {"percent": format_percent(self.percent)}
 
 
+END = "</i>"
+
+
 class _Cells:
     """Writes the cells of one render. Most cells repeat (a day at 100 %, a day
     without data), so each distinct cell is written once and reused."""
@@ -110,75 +110,77 @@ class _Cells:
         self.incident_text = escape(gettext("Incidents: %(names)s"))
         self.written: dict[tuple, str] = {}
 
-    def cell(self, i: int, counts: uptime.Counts | None, names: tuple[str, ...] = ()) -> str:
-        key = (i, counts.successes, counts.checks, names) if counts else (i, 0, 0, names)
+    def cell(self, i: int, counts: uptime.Counts | None) -> str:
+        key = (i, counts.successes, counts.checks) if counts else (i, 0, 0)
         found = self.written.get(key)
         if found is None:
-            found = self.written[key] = self._write(i, counts.percent if counts else None, names)
+            found = self.written[key] = self._write(i, counts.percent if counts else None)
         return found
 
-    def _write(self, i: int, percent: float | None, names: tuple[str, ...]) -> str:
-        label = self.labels[i] + "&#10;"
+    def _write(self, i: int, percent: float | None) -> str:
+        label = self.labels[i] + "\n"
         if percent is None:
             label += self.no_data
         else:
             label += self.uptime_text % {"percent": format_percent(percent, self.separator)}
-        if names:
-            label += "&#10;" + self.incident_text % {"names": escape(", ".join(names))}
         # Only today's cell is in the tab order; the arrow keys move between days.
         tab = ' tabindex="0"' if i == self.today else ""
-        return f'<i role="img" class="{level(percent)}"{tab} aria-label="{label}"></i>'
+        return f'<i role="img" class="{level(percent)}"{tab} aria-label="{label}">{END}'
+
+    def with_incidents(self, cell: str, names: list[str]) -> str:
+        """The cell with the day's incidents added to its label."""
+        line = "\n" + self.incident_text % {"names": escape(", ".join(names))}
+        return cell[: -len(f'">{END}')] + line + f'">{END}'
 
 
 @dataclass(frozen=True)
-class _Finished:
-    """The cells of a monitor's finished days and their counts."""
+class _Settled:
+    """The cells of a monitor's settled days (without incidents) and their counts."""
 
     cells: str
     checks: int = 0
     successes: int = 0
 
 
-def _finished_row(
-    writer: _Cells, days: list[date], by_day: dict[date, uptime.Counts], on_day: dict
-) -> _Finished:
-    cells, checks, successes = [], 0, 0
-    for i, day in enumerate(days):
-        counts = by_day.get(day)
-        if counts:
-            checks, successes = checks + counts.checks, successes + counts.successes
-        cells.append(writer.cell(i, counts, tuple(on_day.get(day, ()))))
-    return _Finished("".join(cells), checks, successes)
+def _settled_rows(writer: _Cells, days: list[date], today: date) -> dict[int, _Settled]:
+    """Every monitor's, so that the entry also serves monitors shown later (one query)."""
+    rows = {}
+    for monitor_id, by_day in uptime.daily(None, DAYS, today=today).items():
+        cells, shown = [], []
+        for i, day in enumerate(days):
+            counts = by_day.get(day)
+            cells.append(writer.cell(i, counts))
+            if counts:
+                shown.append(counts)
+        checks, successes = sum(c.checks for c in shown), sum(c.successes for c in shown)
+        rows[monitor_id] = _Settled("".join(cells), checks, successes)
+    return rows
 
 
 def build_bars(monitor_ids: list[int], today: date, now: datetime) -> dict[int, Bars]:
-    """Each monitor's cells and its uptime over the days shown (two queries)."""
+    """Each monitor's cells and its uptime over the days shown: two queries,
+    three on the first render of a day in a language (the settled days)."""
     days = last_days(today)
+    index = {day: i for i, day in enumerate(days)}
     writer = _Cells(days)
-    key = f"statuspage:bars:{today}:{get_language()}:{incidents_generation.current()}"
-    finished: dict[int, _Finished] | None = cache.get(key)
-    if finished is None:
-        # Every monitor, so that the entry also serves monitors shown later.
-        counts, incidents = uptime.daily(None, DAYS, today=today), incidents_by_day(days[0], now)
-        finished = {
-            monitor_id: _finished_row(
-                writer, days[:-1], counts.get(monitor_id, {}), incidents.get(monitor_id, {})
-            )
-            for monitor_id in counts.keys() | incidents.keys()
-        }
-        cache.set(key, finished, FINISHED_DAYS_SECONDS)
-    else:
-        counts = uptime.daily(monitor_ids, 1, today=today)
-        incidents = incidents_by_day(today, now)
-    nothing = _Finished("".join(writer.cell(i, None) for i in range(len(days) - 1)))
+    settled_days = len(days) - FRESH_DAYS
+    past = cache.settled("bars", today, lambda: _settled_rows(writer, days[:settled_days], today))
+    fresh = uptime.daily(monitor_ids, FRESH_DAYS, today=today)
+    incidents = incidents_by_day(days[0], now)
+    nothing = _Settled("".join(writer.cell(i, None) for i in range(settled_days)))
     bars = {}
     for monitor_id in monitor_ids:
-        past = finished.get(monitor_id, nothing)
-        counts_today = counts.get(monitor_id, {}).get(today)
-        names = tuple(incidents.get(monitor_id, {}).get(today, ()))
-        cells = past.cells + writer.cell(len(days) - 1, counts_today, names)
-        total = uptime.Counts(past.checks, past.successes)
-        if counts_today:
-            total += counts_today
-        bars[monitor_id] = Bars(mark_safe(cells), total.percent)  # noqa: S308 - escaped pieces
+        row = past.get(monitor_id, nothing)
+        by_day, on_day = fresh.get(monitor_id, {}), incidents.get(monitor_id, {})
+        cells = [writer.cell(i, by_day.get(days[i])) for i in range(settled_days, len(days))]
+        total = uptime.total([uptime.Counts(row.checks, row.successes), *by_day.values()])
+        if on_day:
+            # Incidents change more often than settled days: laid over the cached cells.
+            cells = [cell + END for cell in row.cells.split(END)[:-1]] + cells
+            for day, names in on_day.items():
+                if day in index:
+                    cells[index[day]] = writer.with_incidents(cells[index[day]], names)
+        else:
+            cells.insert(0, row.cells)
+        bars[monitor_id] = Bars(mark_safe("".join(cells)), total.percent)  # noqa: S308 - escaped
     return bars

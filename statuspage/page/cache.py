@@ -1,9 +1,14 @@
-"""Short-lived caching of what the page serves, keyed by the page generation
-(statuspage.pagecache) and the visitor's language: a change drops it at once
-(signals.py, and the probe engine after its bulk updates), and the lifetime
-bounds how stale the relative times and the day bars can get."""
+"""Caching of what the page serves.
+
+- Short-lived (30 s) entries keyed by the page generation
+  (statuspage.pagecache) and the visitor's language: any change drops them at
+  once (signals.py, and the probe engine after its bulk updates).
+- Day-long entries for what only the calendar changes (the day bars of
+  settled days) or the calendar and incidents (the past incidents: keyed by
+  the incident generation too, which signals.py bumps)."""
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import TypeVar
 
@@ -35,6 +40,24 @@ class Generation:
             cache.set(self.key, 2, timeout=None)
 
 
+incident_generation = Generation("statuspage:incident-generation")
+DAY_SECONDS = 26 * 60 * 60
+
+
+def settled(
+    name: str, today: date, build: Callable[[], T], generation: Generation | None = None
+) -> T:
+    """A day-long entry for ``today`` (and ``generation``); ``build`` runs on a miss."""
+    key = f"statuspage:{name}:{today}:{get_language()}"
+    if generation is not None:
+        key += f":{generation.current()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, DAY_SECONDS)
+    return value
+
+
 def _key(name: str) -> str:
     return f"statuspage:page:{pagecache.version()}:{get_language()}:{name}"
 
@@ -50,14 +73,17 @@ def fragment(name: str, render: Callable[[], T], seconds: int = SECONDS) -> T:
     return value
 
 
-def public_response(max_age: int, seconds: int = SECONDS) -> Callable:
+def public_response(max_age: int, seconds: int = SECONDS, params: tuple[str, ...] = ()) -> Callable:
     """Cache a view's whole response (for views with nothing per visitor: the
-    JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``."""
+    JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``.
+    Only the query parameters in ``params`` vary the entry, so made-up query
+    strings cannot fill the cache (the view must read no others)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            key = _key("response:" + request.get_full_path())
+            query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+            key = _key(f"response:{request.path}?{query}")
             response = cache.get(key)
             if response is None:
                 response = view(request, *args, **kwargs)

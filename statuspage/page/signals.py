@@ -5,17 +5,18 @@ pagecache.invalidate() itself."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from statuspage import pagecache
-from statuspage.page.bars import incidents_generation
+from statuspage.page.cache import incident_generation
 
 
 def _invalidate(**kwargs) -> None:
     pagecache.invalidate()
 
 
-def _invalidate_with_day_bars(**kwargs) -> None:
-    """Incidents also show in the tooltips of finished days."""
+def _invalidate_with_past_days(**kwargs) -> None:
+    """Incidents also show on past days: in the day bars' tooltips and in the
+    past incidents."""
     pagecache.invalidate()
-    incidents_generation.bump()
+    incident_generation.bump()
 
 
 def connect() -> None:
@@ -26,8 +27,8 @@ def connect() -> None:
     handlers = [
         (Monitor, _invalidate),
         (Category, _invalidate),
-        (Incident, _invalidate_with_day_bars),
-        (IncidentUpdate, _invalidate),
+        (Incident, _invalidate_with_past_days),
+        (IncidentUpdate, _invalidate_with_past_days),
         (ScheduledMaintenance, _invalidate),
     ]
     for model, handler in handlers:
@@ -35,7 +36,7 @@ def connect() -> None:
         post_save.connect(handler, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(handler, sender=model, dispatch_uid=uid + ":delete")
     for through, handler in [
-        (Incident.monitors.through, _invalidate_with_day_bars),
+        (Incident.monitors.through, _invalidate_with_past_days),
         (ScheduledMaintenance.monitors.through, _invalidate),
     ]:
         uid = f"statuspage.page:{through._meta.label}"

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
 from statuspage.page import history
@@ -28,6 +29,7 @@ def render_index(now: datetime | None = None) -> dict[str, str]:
     return {"title": "", "main": render_to_string("statuspage/index.html", context)}
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return _page(request, fragment("index", render_index))
 
@@ -65,6 +67,7 @@ def render_history(page: int, now: datetime | None = None) -> dict[str, str]:
     }
 
 
+@require_safe
 def history_view(request: HttpRequest) -> HttpResponse:
     page = _history_page(request)
     return _page(request, fragment(f"history:{page}", lambda: render_history(page)))
@@ -77,5 +80,6 @@ def render_incident(pk: int, now: datetime | None = None) -> dict[str, str]:
     return {"title": incident.name, "main": render_to_string("statuspage/incident.html", context)}
 
 
+@require_safe
 def incident_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, fragment(f"incident:{pk}", lambda: render_incident(pk)))

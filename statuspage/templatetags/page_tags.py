@@ -13,6 +13,8 @@ from django.utils.translation import gettext, pgettext
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
 from statuspage.page import markdown as safe_markdown
+from statuspage.page.rows import state_html
+from statuspage.page.states import ComponentState
 
 register = template.Library()
 
@@ -20,6 +22,11 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> SafeString:
     return safe_markdown.render(text or "")
+
+
+@register.filter
+def state_badge(state: ComponentState) -> SafeString:
+    return state_html(state)
 
 
 @register.filter
