@@ -5,6 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alerts.delivery import send_and_log
 from alerts.messages import test_message
@@ -45,10 +46,9 @@ class NotificationChannelAdmin(admin.ModelAdmin):
     def audience(self, channel: NotificationChannel) -> str:
         if not channel.monitor_count and not channel.category_count:
             return str(_("every monitor"))
-        return _("%(m)d monitor(s), %(c)d categor(y/ies)") % {
-            "m": channel.monitor_count,
-            "c": channel.category_count,
-        }
+        monitors = ngettext("%d monitor", "%d monitors", channel.monitor_count)
+        categories = ngettext("%d category", "%d categories", channel.category_count)
+        return f"{monitors % channel.monitor_count}, {categories % channel.category_count}"
 
     @admin.action(description=_("Send a test notification"))
     def send_test_notification(

@@ -41,7 +41,7 @@ def test_staff_add_a_webhook_channel_for_chosen_monitors(
     page = https_admin_client.get(f"/admin/alerts/notificationchannel/{channel.pk}/change/")
     assert page.status_code == 200
     assert (
-        "1 monitor(s), 1 categor(y/ies)"
+        "1 monitor, 1 category"
         in https_admin_client.get("/admin/alerts/notificationchannel/").content.decode()
     )
 
