@@ -32,11 +32,14 @@ def embedded_broker_options() -> dict[str, str]:
     this machine shares the same queues."""
     queue_dir = VAR_DIR / "broker" / "queue"
     processed_dir = VAR_DIR / "broker" / "processed"
-    for folder in (queue_dir, processed_dir):
+    # Exchange tables; kombu's default is ./control, wherever the process runs.
+    control_dir = VAR_DIR / "broker" / "control"
+    for folder in (queue_dir, processed_dir, control_dir):
         folder.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
+        "control_folder": str(control_dir),
         "store_processed": False,
     }

@@ -12,6 +12,17 @@ class MonitorQuerySet(models.QuerySet):
     def active(self) -> "MonitorQuerySet":
         return self.filter(is_active=True)
 
+    def in_display_order(self) -> "MonitorQuerySet":
+        """Categories by display order (monitors without one last), then by name:
+        the order of the page and of api.php."""
+        return self.order_by(
+            models.F("category__display_order").asc(nulls_last=True),
+            "category__name",
+            "category_id",
+            "name",
+            "id",
+        )
+
 
 class Monitor(models.Model):
     """What to probe and how; its current status and the schedule of its next check."""

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 
 from monitors.models import Category, Monitor
 from monitors.models.monitor import MonitorQuerySet
@@ -40,17 +40,7 @@ def all_categories() -> QuerySet[Category]:
 def listed_monitors() -> MonitorQuerySet:
     """Active monitors in the order api.php lists them: by category (by
     display_order, those without one last), then by name."""
-    return (
-        active_monitors()
-        .only(*SHOWN_FIELDS)
-        .order_by(
-            F("category__display_order").asc(nulls_last=True),
-            "category__name",
-            "category_id",
-            "name",
-            "id",
-        )
-    )
+    return active_monitors().only(*SHOWN_FIELDS).in_display_order()
 
 
 def with_categories(monitors: Iterable[Monitor], categories: Iterable[Category]) -> list[Monitor]:

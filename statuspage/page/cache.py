@@ -18,26 +18,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from statuspage import pagecache
+from statuspage.pagecache import Generation
 
 SECONDS = 30
 T = TypeVar("T")
-
-
-class Generation:
-    """A counter in the shared cache that keys what it guards: bumping it
-    drops every entry keyed by the old value, in every process."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def current(self) -> int:
-        return cache.get_or_set(self.key, 1, timeout=None)
-
-    def bump(self) -> None:
-        try:
-            cache.incr(self.key)
-        except ValueError:  # never set, or evicted
-            cache.set(self.key, 2, timeout=None)
 
 
 incident_generation = Generation("statuspage:incident-generation")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from incidents.models import Incident
@@ -29,13 +29,7 @@ def page_monitors(fields: tuple[str, ...] = API_FIELDS) -> QuerySet[Monitor]:
         Monitor.objects.active()
         .select_related("category")
         .only(*fields, "category__name", "category__display_order")
-        .order_by(
-            F("category__display_order").asc(nulls_last=True),
-            "category__name",
-            "category_id",
-            "name",
-            "id",
-        )
+        .in_display_order()
     )
 
 
