@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev migrate clean
+.PHONY: run test lint install install-dev migrate clean bench-probes
 
 $(VENV)/bin/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -34,6 +34,10 @@ run: migrate
 test: install-dev
 	bin/install-system-deps
 	$(VENV)/bin/pytest
+
+## The probe engine's benchmark (PostgreSQL and Redis on this machine; ~3 minutes).
+bench-probes: install
+	$(PY) bench/probes.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -102,6 +102,39 @@ def _upsert_rollups(model: type, period: str, tallies: dict[tuple[int, object], 
             cursor.execute(sql, params)
 
 
+_UPDATE_MONITORS = """
+WITH v (id, {columns}) AS (VALUES {values})
+UPDATE {table} SET {assignments}
+FROM v WHERE {table}.id = v.id
+"""
+# PostgreSQL types the VALUES list from its rows; a column of NULLs needs a cast.
+_PG_CASTS = {"DateTimeField": "::timestamptz", "PositiveIntegerField": "::integer"}
+
+
+def _update_monitors(monitors: list[Monitor]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for the engine's fields of every
+    monitor (bulk_update's CASE per field costs ~1 ms of CPU per monitor)."""
+    if not monitors:
+        return
+    fields = [Monitor._meta.get_field(name) for name in MONITOR_FIELDS]
+    casts = _PG_CASTS if connection.vendor == "postgresql" else {}
+    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    params = []
+    for monitor in monitors:
+        params.append(monitor.pk)
+        params += [f.get_db_prep_save(getattr(monitor, f.attname), connection) for f in fields]
+    sql = _UPDATE_MONITORS.format(
+        table=connection.ops.quote_name(Monitor._meta.db_table),
+        columns=", ".join(f.column for f in fields),
+        values=", ".join([row] * len(monitors)),
+        assignments=", ".join(
+            f"{f.column} = v.{f.column}{casts.get(f.get_internal_type(), '')}" for f in fields
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _hour(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
@@ -216,7 +249,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         CheckResult.objects.bulk_create(checks)
         _upsert_rollups(HourlyRollup, "hour", hourly)
         _upsert_rollups(DailyRollup, "day", daily)
-        Monitor.objects.bulk_update(touched, MONITOR_FIELDS)
+        _update_monitors(touched)
         StatusEvent.objects.bulk_create(events)
     if events:
         pagecache.invalidate()

@@ -35,7 +35,7 @@ LATE_WARNING_SECONDS = 2.0
 _last_late_warning: dict[str, float] = {}
 
 
-@shared_task(name="monitors.tasks.dispatch", ignore_result=True, time_limit=60)
+@shared_task(name="monitors.tasks.dispatch", ignore_result=True, time_limit=60, soft_time_limit=50)
 def dispatch() -> int:
     """Claim the due monitors and queue their checks."""
     now = timezone.now()
@@ -65,7 +65,10 @@ def _report_lateness(location: str, outcomes: list[Outcome]) -> None:
     )  # fmt: skip
 
 
-@shared_task(name="monitors.tasks.probe_batch", ignore_result=True, acks_late=True)
+@shared_task(
+    name="monitors.tasks.probe_batch", ignore_result=True, acks_late=True,
+    time_limit=300, soft_time_limit=280,
+)  # fmt: skip
 def probe_batch(location: str, items: list[list]) -> int:
     """Probe one location's batch at its slots and record the results."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
@@ -90,12 +93,14 @@ def _report_dropped(sender=None, request=None, expired: bool = False, **kwargs) 
         )  # fmt: skip
 
 
-@shared_task(name="monitors.tasks.apply_maintenance", ignore_result=True, time_limit=60)
+@shared_task(
+    name="monitors.tasks.apply_maintenance", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def apply_maintenance() -> int:
     """Move monitors into and out of maintenance as windows open and close."""
     return state.sync_maintenance()
 
 
-@shared_task(name="monitors.tasks.prune", ignore_result=True, time_limit=1800)
+@shared_task(name="monitors.tasks.prune", ignore_result=True, time_limit=1800, soft_time_limit=1700)
 def prune() -> dict[str, int]:
     return recording.prune()

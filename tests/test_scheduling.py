@@ -118,6 +118,21 @@ def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(s
     assert batches[0].items[0] == (1, (T0 + timedelta(seconds=1)).isoformat())
 
 
+def test_engine_tasks_have_time_limits_and_their_beat_entries_expire(settings):
+    from monitors import tasks
+
+    for task in (tasks.dispatch, tasks.probe_batch, tasks.apply_maintenance, tasks.prune):
+        assert task.soft_time_limit < task.time_limit, task.name
+    entries = {
+        name: entry
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"].startswith("monitors.")
+    }
+    assert entries["monitors.dispatch"]["schedule"] == settings.PROBE_DISPATCH_INTERVAL
+    for name in ("monitors.dispatch", "monitors.apply-maintenance"):
+        assert entries[name]["options"]["expires"] <= entries[name]["schedule"]
+
+
 # --- concurrency (PostgreSQL: SKIP LOCKED) ----------------------------------------
 
 

@@ -1,0 +1,462 @@
+"""Benchmark of the probe engine in its production setup on this machine.
+
+PostgreSQL (a database of its own), Redis, Celery beat, one housekeeping
+worker and N probe workers (threads pool) check HTTP monitors, each on its own
+URL of a local nginx that answers 200. Each phase creates its monitors spread
+evenly over a 30 s frequency, runs for a set time, then prints:
+
+- checks completed per second (results recorded in the database);
+- schedule lateness p50/p99/max: the probe's start minus its due time, from
+  the recorded results, and the hit's arrival at nginx minus its due time;
+- missed checks: due slots in the window that nginx never saw;
+- CPU (cores) of the probe workers, the housekeeping worker, beat, and of the
+  (shared) PostgreSQL, Redis and nginx servers;
+- the machine's raw limit: new-connection requests/s of wrk against the same
+  nginx, and what one process of our HTTP client (aiohttp) does against it.
+
+Traffic goes to 127.0.0.1 only. Usage (as root, which installs nginx and wrk
+from Debian when missing)::
+
+    .venv/bin/python bench/probes.py [--monitors 10000] [--peak 30000] [--seconds 60]
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sp_engine_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+FREQUENCY = 30
+TICKS = os.sysconf("SC_CLK_TCK")
+
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    log_format hits '$msec $uri';
+    server {{
+        listen 127.0.0.1:{port} backlog=8192;
+        location /m/ {{
+            access_log {dir}/hits.log hits buffer=256k flush=1s;
+            return 200 "ok\\n";
+        }}
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+"""
+
+
+# --- the machine ------------------------------------------------------------------
+
+
+def ensure_tools() -> None:
+    missing = [name for name in ("nginx", "wrk") if not shutil.which(name)]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit(f"{', '.join(missing)} missing: install them (Debian: apt-get install nginx wrk)")
+    print(f"installing {' '.join(missing)} from Debian ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]
+    if subprocess.run(install, env=env, capture_output=True).returncode:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True, capture_output=True)
+        subprocess.run(install, env=env, check=True, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds of processes and all their descendants, those already
+    reaped included (through their parents' cutime and cstime)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, list(roots)
+    while todo:
+        pid = todo.pop()
+        if fields := _stat(pid):
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        todo += children.get(pid, [])
+    return total / TICKS
+
+
+def processes_named(name: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class Nginx:
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (folder / sub).mkdir()
+        conf = folder / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(dir=folder, port=self.port))
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(folder), "-c", str(conf)], stderr=subprocess.DEVNULL
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit("nginx did not start")
+
+    @property
+    def hits(self) -> Path:
+        return self.folder / "hits.log"
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGQUIT)
+        self.process.wait(10)
+
+
+def wrk_rate(url: str) -> float:
+    """New-connection requests/s of wrk against ``url`` (the machine's raw limit)."""
+    out = subprocess.run(
+        ["wrk", "-t", "1", "-c", "64", "-d", "5s", "-H", "Connection: close", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def aiohttp_rate(url: str, seconds: float = 5, in_flight: int = 200) -> float:
+    """What one process of our HTTP client does against the same target."""
+    from monitors.probes.http import new_session
+
+    async def run() -> int:
+        done = 0
+        deadline = time.monotonic() + seconds
+
+        async def loop(session) -> None:
+            nonlocal done
+            while time.monotonic() < deadline:
+                async with session.get(url) as response:
+                    await response.read()
+                done += 1
+
+        async with new_session() as session:
+            await asyncio.gather(*(loop(session) for _ in range(in_flight)))
+        return done
+
+    return asyncio.run(run()) / seconds
+
+
+# --- the product ------------------------------------------------------------------
+
+
+def engine_env(var_dir: Path, prefix: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL"}},
+        "DJANGO_SETTINGS_MODULE": "tests.engine_settings",
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "ENGINE_KEY_PREFIX": prefix,
+        "SECRET_KEY": "bench-not-secret",
+        "VAR_DIR": str(var_dir),
+    }
+
+
+def fresh_database(env: dict[str, str]) -> None:
+    import psycopg
+
+    server, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def start_engine(env: dict[str, str], workers: int, threads: int, folder: Path) -> dict:
+    celery = [sys.executable, "-m", "celery", "-A", "statuspage"]
+    quiet = ["--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
+
+    def start(args: list[str], log: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [*celery, *args], cwd=ROOT, env=env, stdout=(folder / log).open("w"),
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    return {
+        "probe workers": [
+            start(["worker", "-n", f"probes{i}@%h", "-Q", "probes.USE", "--pool", "threads",
+                   "--concurrency", str(threads), *quiet], f"probes{i}.log")
+            for i in range(workers)
+        ],
+        "housekeeping": [
+            start(["worker", "-n", "main@%h", "-Q", "celery", "--concurrency", "1", *quiet],
+                  "main.log")
+        ],
+        "beat": [
+            start(["beat", "--loglevel", "WARNING", "-s", str(folder / "beat-schedule")],
+                  "beat.log")
+        ],
+    }  # fmt: skip
+
+
+def stop_engine(engine: dict) -> None:
+    processes = [p for group in engine.values() for p in group]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def create_monitors(count: int, url: str) -> None:
+    """``count`` paused monitors, each on its own URL, and an active canary."""
+    from django.db import connection
+
+    from monitors.models import Monitor
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE monitors_monitor, monitors_checkresult, monitors_hourlyrollup, "
+            "monitors_dailyrollup, monitors_statusevent, monitors_locationresult "
+            "RESTART IDENTITY CASCADE"
+        )
+    fields = {"protocol": "http", "frequency": FREQUENCY, "timeout": 10, "retries": 1}
+    Monitor.objects.bulk_create(
+        (
+            Monitor(name=f"bench {pk}", target=f"{url}/m/{pk}", is_active=False, **fields)
+            for pk in range(1, count + 1)
+        ),
+        batch_size=5000,
+    )
+    Monitor.objects.create(name="canary", target=f"{url}/canary", **fields)
+
+
+def wait_for_canary(count: int, engine: dict, timeout: float = 120) -> None:
+    """Until the engine has checked the canary: every process is up and running."""
+    from monitors.models import Monitor
+
+    deadline = time.monotonic() + timeout
+    while not Monitor.objects.filter(pk=count + 1, last_check__isnull=False).exists():
+        if time.monotonic() > deadline or any(
+            p.poll() is not None for group in engine.values() for p in group
+        ):
+            sys.exit("the engine did not check the canary; see the logs in the temp folder")
+        time.sleep(0.5)
+
+
+def activate(count: int, start: datetime) -> None:
+    """Spread the monitors' first checks evenly over one interval from ``start``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE monitors_monitor SET is_active = true, next_check_at = "
+            "%s + (id - 1) * make_interval(secs => %s) WHERE id <= %s",
+            [start, FREQUENCY / count, count],
+        )
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    if not values:
+        return (float("nan"),) * 3
+    ordered = sorted(values)
+    return (
+        statistics.median(ordered),
+        ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+        ordered[-1],
+    )
+
+
+def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dict:
+    from monitors.models import CheckResult
+
+    prefix = f"bench-{uuid.uuid4().hex[:8]}:"
+    env = engine_env(folder, prefix)
+    create_monitors(count, f"http://127.0.0.1:{nginx.port}")
+    hits_from = nginx.hits.stat().st_size if nginx.hits.exists() else 0
+    engine = start_engine(env, args.workers, args.threads, folder)
+    wait_for_canary(count, engine)
+    t0 = datetime.now(UTC) + timedelta(seconds=5)
+    activate(count, t0)
+    window_start, window_end = t0 + timedelta(seconds=2), t0 + timedelta(seconds=seconds)
+    time.sleep(max(0.0, (window_start - datetime.now(UTC)).total_seconds()))
+    postmaster = [pid for pid in processes_named("postgres") if _stat(pid)[1] == "1"]
+    groups = {name: [p.pid for p in procs] for name, procs in engine.items()}
+    groups |= {
+        "postgres (shared)": postmaster or processes_named("postgres"),
+        "redis (shared)": processes_named("redis-server"),
+        "nginx": [nginx.process.pid],
+    }
+    cpu_before = {name: tree_cpu(roots) for name, roots in groups.items()}
+    time.sleep(max(0.0, (window_end - datetime.now(UTC)).total_seconds()))
+    cpu_after = {name: tree_cpu(roots) for name, roots in groups.items()}
+    stop_engine(engine)
+    time.sleep(1.5)  # nginx flushes its log buffer every second
+    clean_redis(prefix)
+
+    span = (window_end - window_start).total_seconds()
+    step = FREQUENCY / count
+
+    def lateness(pk: int, at: float) -> float:
+        base = t0.timestamp() + (pk - 1) * step
+        k = (at - base + 0.5) // FREQUENCY  # a hit up to 0.5 s early is that slot's
+        return at - (base + k * FREQUENCY)
+
+    started = [
+        lateness(pk, at.timestamp())
+        for pk, at in CheckResult.objects.filter(
+            checked_at__gte=window_start, checked_at__lt=window_end, monitor_id__lte=count
+        ).values_list("monitor_id", "checked_at")
+    ]
+    arrivals, slots_hit = [], set()
+    with nginx.hits.open() as log:
+        log.seek(hits_from)
+        for line in log:
+            at, uri = line.split()
+            at, pk = float(at), int(uri.rsplit("/", 1)[1])
+            if window_start.timestamp() <= at < window_end.timestamp():
+                late = lateness(pk, at)
+                arrivals.append(late)
+                slots_hit.add((pk, round(at - late, 1)))
+    # Due slots that should have been hit (leaving the window's last 15 s in flight).
+    due_until = window_end.timestamp() - 15
+    expected = {
+        (pk, round(slot, 1))
+        for pk in range(1, count + 1)
+        for slot in _slots(t0.timestamp() + (pk - 1) * step, window_start.timestamp(), due_until)
+    }
+    return {
+        "monitors": count,
+        "needed": count / FREQUENCY,
+        "done": len(started) / span,
+        "start": percentiles(started),
+        "arrival": percentiles(arrivals),
+        "missed": len(expected - slots_hit),
+        "expected": len(expected),
+        "cpu": {name: (cpu_after[name] - cpu_before[name]) / span for name in groups},
+    }
+
+
+def _slots(base: float, start: float, end: float):
+    k = max(0, int((start - base) // FREQUENCY) + 1)
+    while base + k * FREQUENCY < end:
+        yield base + k * FREQUENCY
+        k += 1
+
+
+def clean_redis(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+
+
+def report(phase: dict) -> None:
+    p50, p99, worst = phase["start"]
+    a50, a99, aworst = phase["arrival"]
+    print(
+        f"\n{phase['monitors']:,} monitors at {FREQUENCY} s: "
+        f"{phase['needed']:.0f} checks/s needed, {phase['done']:.0f} checks/s completed"
+    )
+    print(f"  lateness, probe start - due:   p50 {p50:.3f} s  p99 {p99:.3f} s  max {worst:.3f} s")
+    print(f"  lateness, arrival at nginx:    p50 {a50:.3f} s  p99 {a99:.3f} s  max {aworst:.3f} s")
+    print(f"  missed checks: {phase['missed']} of {phase['expected']} due")
+    print(
+        "  CPU (cores): " + ", ".join(f"{name} {cores:.2f}" for name, cores in phase["cpu"].items())
+    )
+    checks = phase["done"]
+    engine_cpu = phase["cpu"]["probe workers"] + phase["cpu"]["housekeeping"] + phase["cpu"]["beat"]
+    if engine_cpu:
+        print(f"  engine (workers + beat): {checks / engine_cpu:,.0f} checks per CPU-second")
+    # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--monitors", type=int, default=10_000, help="sustained phase")
+    parser.add_argument("--peak", type=int, default=30_000, help="peak phase (0: skip)")
+    parser.add_argument("--seconds", type=int, default=60, help="length of each phase")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="probe workers")
+    parser.add_argument("--threads", type=int, default=16, help="threads per probe worker")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    ensure_tools()
+    folder = Path(tempfile.mkdtemp(prefix="bench-probes-"))
+    os.environ.update(engine_env(folder, "bench-setup:"))
+    fresh_database(os.environ.copy())
+    import django
+
+    django.setup()
+    nginx = Nginx(folder)
+    try:
+        print(f"nproc: {os.cpu_count()}   load average: {os.getloadavg()[0]:.1f}   "
+              f"probe workers: {args.workers} x {args.threads} threads")  # fmt: skip
+        target = f"http://127.0.0.1:{nginx.port}/raw"
+        print(f"raw limit, wrk against nginx (1 worker process), new connection per request: "
+              f"{wrk_rate(target):,.0f} requests/s")  # fmt: skip
+        print(f"our HTTP client (aiohttp) in one process, 200 in flight, new connection each: "
+              f"{aiohttp_rate(target):,.0f} checks/s")  # fmt: skip
+        for count in (args.monitors, args.peak):
+            if count:
+                report(run_phase(count, args.seconds, args, nginx, folder))
+    finally:
+        nginx.stop()
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            server, name = DATABASE_URL.rsplit("/", 1)
+            import psycopg
+
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

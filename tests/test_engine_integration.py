@@ -1,0 +1,132 @@
+"""The engine end to end: a real Celery worker and beat (subprocesses) on
+Redis and PostgreSQL probe a real local HTTP server; the monitor goes up, then
+down when the server stops. It runs on a database of its own, whichever
+database the rest of the suite uses."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+from tests.probe_servers import AnswerServer
+from tests.services import POSTGRES_URL, REDIS_URL, ROOT, need_postgres, need_redis
+
+pytestmark = pytest.mark.slow
+
+
+@contextmanager
+def scratch_database():
+    """A fresh PostgreSQL database, dropped afterwards; yields its URL."""
+    name = f"test_engine_it_{os.getpid()}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=log.open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wait_for(read, expected: str, processes: list[subprocess.Popen], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if read() == expected:
+            return
+        for process in processes:
+            assert process.poll() is None, f"{process.args[1:4]} exited"
+        time.sleep(0.2)
+    raise AssertionError(f"still {read()!r} after {timeout} s, expected {expected!r}")
+
+
+def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
+    need_postgres()
+    need_redis()
+    prefix = f"engine-it-{uuid.uuid4().hex[:8]}:"
+    target = AnswerServer()
+    processes: list[subprocess.Popen] = []
+    with scratch_database() as database_url:
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "CACHE_URL"}},
+            "DJANGO_SETTINGS_MODULE": "tests.engine_settings",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": REDIS_URL,
+            "ENGINE_KEY_PREFIX": prefix,
+            "SECRET_KEY": "engine-integration-test",
+            "VAR_DIR": str(tmp_path),
+            "PROBE_DISPATCH_INTERVAL": "1",
+        }
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+        created = subprocess.run(
+            [*manage, "shell", "-c",
+             "from monitors.models import Monitor; print(Monitor.objects.create(name='Web', "
+             f"protocol='http', target='{target.url('/ok')}', frequency=5, retries=0, "
+             "timeout=2).pk)"],
+            cwd=ROOT, env=env, check=True, timeout=60, capture_output=True, text=True,
+        )  # fmt: skip
+        monitor_id = int(created.stdout.split()[-1])
+        db = psycopg.connect(database_url, autocommit=True)
+
+        def status() -> str:
+            query = "SELECT status FROM monitors_monitor WHERE id = %s"
+            return db.execute(query, [monitor_id]).fetchone()[0]
+
+        try:
+            celery = ["-m", "celery", "-A", "statuspage"]
+            worker = ["worker", "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO"]
+            worker += ["-n", f"{prefix}@%h", "--without-gossip", "--without-mingle"]
+            beat = ["beat", "--loglevel", "INFO", "-s", str(tmp_path / "schedule")]
+            processes.append(start([*celery, *worker], env, tmp_path / "worker.log"))
+            processes.append(start([*celery, *beat], env, tmp_path / "beat.log"))
+            wait_for(status, "up", processes, timeout=60)
+            assert target.hits >= 1
+            target.close()
+            wait_for(status, "down", processes, timeout=30)
+            events = db.execute(
+                "SELECT from_status, to_status, reason FROM monitors_statusevent "
+                "WHERE monitor_id = %s ORDER BY at, id",
+                [monitor_id],
+            ).fetchall()
+            assert events == [("pending", "up", "HTTP 200"), ("up", "down", "connection refused")]
+            report = subprocess.run(
+                [*manage, "engine_status"], cwd=ROOT, env=env, check=True, timeout=60,
+                capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            assert "probes.USE" in report
+        except BaseException:
+            for log in ("worker.log", "beat.log"):
+                print(f"--- {log}\n{(tmp_path / log).read_text()[-5000:]}")
+            raise
+        finally:
+            for process in processes:
+                stop(process)
+            db.close()
+            client = redis.Redis.from_url(REDIS_URL)
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
