@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from monitors.models import Monitor
+from monitors.queues import location_codes
 
 logger = logging.getLogger(__name__)
 
@@ -119,13 +120,9 @@ RETURNING m.id, s.slot, m.frequency, m.locations, s.due_since
 
 def _claims(rows) -> list[Claim]:
     return [
-        Claim(pk, slot, max(frequency, MIN_FREQUENCY), _codes(locations), due_since)
+        Claim(pk, slot, max(frequency, MIN_FREQUENCY), tuple(location_codes(locations)), due_since)
         for pk, slot, frequency, locations, due_since in rows
     ]
-
-
-def _codes(locations: str) -> tuple[str, ...]:
-    return tuple(code.strip() for code in locations.split(",") if code.strip())
 
 
 def _claim_postgresql(now: datetime, horizon: datetime, limit: int) -> list[Claim]:

@@ -42,7 +42,3 @@ class LocationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monitor_id} {self.location}: {self.status}"
-
-    @property
-    def lateness_seconds(self) -> float:
-        return (self.checked_at - self.slot).total_seconds()

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monitors.queues import location_codes
 from statuspage import enums
 from statuspage.timefmt import bitup_datetime
 
@@ -109,7 +110,7 @@ class Monitor(models.Model):
 
     @property
     def location_codes(self) -> list[str]:
-        return [code.strip() for code in self.locations.split(",") if code.strip()]
+        return location_codes(self.locations)
 
     @property
     def expected_codes(self) -> set[int]:

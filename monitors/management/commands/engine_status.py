@@ -1,21 +1,13 @@
 """How the probe engine keeps up, per location: a backlog is shown, never silent."""
 
-from collections import defaultdict
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from monitors.models import LocationResult, Monitor
+from monitors import backlog
 from monitors.queues import probe_queue
 from statuspage.celery import app
 
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+ROW = "{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}"
 
 
 def queue_depth(name: str) -> int | None:
@@ -25,6 +17,10 @@ def queue_depth(name: str) -> int | None:
             return conn.default_channel.queue_declare(queue=name, passive=True).message_count
     except Exception:  # an undeclared queue or an unreachable broker: unknown
         return None
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
 
 
 class Command(BaseCommand):
@@ -38,49 +34,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, minutes: int, **options) -> None:
         now = timezone.now()
-        monitors = list(Monitor.objects.active().values_list("pk", "locations", "frequency"))
-        latest = {
-            (pk, location): (slot, checked_at)
-            for pk, location, slot, checked_at in LocationResult.objects.values_list(
-                "monitor_id", "location", "slot", "checked_at"
-            )
-        }
-        served: dict[str, int] = defaultdict(int)
-        overdue: dict[str, int] = defaultdict(int)
-        lateness: dict[str, list[float]] = defaultdict(list)
-        since = now - timedelta(minutes=minutes)
-        for pk, locations, frequency in monitors:
-            for code in filter(None, (c.strip() for c in locations.split(","))):
-                served[code] += 1
-                slot, checked_at = latest.get((pk, code), (None, None))
-                if checked_at is None or checked_at < now - timedelta(seconds=2 * frequency + 30):
-                    overdue[code] += 1
-                elif checked_at >= since:
-                    lateness[code].append((checked_at - slot).total_seconds())
-        never = Monitor.objects.active().filter(next_check_at__lt=now - timedelta(seconds=10))
+        rows = backlog.by_location(now, minutes)
         self.stdout.write(f"Probe engine at {now:%Y-%m-%d %H:%M:%S} UTC")
-        header = ("location", "queue", "monitors", "waiting", "late p50", "late p99", "late max",
-                  "overdue")  # fmt: skip
-        self.stdout.write("{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}".format(*header))
-        for code in sorted(served):
-            queue = probe_queue(code)
-            depth = queue_depth(queue)
-            late = [percentile(lateness[code], f) for f in (0.5, 0.99, 1.0)]
-            self.stdout.write(
-                "{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}".format(
-                    code,
-                    queue,
-                    served[code],
-                    "?" if depth is None else depth,
-                    *("-" if s is None else f"{s:.2f} s" for s in late),
-                    overdue[code],
-                )  # fmt: skip
-            )
         self.stdout.write(
-            f"Not yet claimed although due over 10 s ago: {never.count()} "
+            ROW.format("location", "queue", "monitors", "waiting", "late p50", "late p99",
+                       "late max", "overdue")
+        )  # fmt: skip
+        for code, row in rows.items():
+            depth = queue_depth(probe_queue(code))
+            self.stdout.write(
+                ROW.format(
+                    code, probe_queue(code), row.monitors, "?" if depth is None else depth,
+                    seconds(row.late(0.5)), seconds(row.late(0.99)), seconds(row.late(1.0)),
+                    row.overdue,
+                )
+            )  # fmt: skip
+        self.stdout.write(
+            f"Not yet claimed although due over 10 s ago: {backlog.unclaimed(now)} "
             "(non-zero means beat or the dispatch task is not running)"
         )
-        if any(overdue.values()):
+        if any(row.overdue for row in rows.values()):
             self.stdout.write(
                 self.style.WARNING(
                     "Overdue: monitors whose last check from a location is older than two "

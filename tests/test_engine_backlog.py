@@ -1,0 +1,68 @@
+"""A backlog is visible: lateness and overdue monitors per location, and
+warnings in the worker's log when checks start late."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from monitors import backlog, tasks
+from monitors.models import LocationResult
+from monitors.probes.result import ProbeResult
+from monitors.probes.runner import Outcome
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def checked(monitor, location: str, ago: float, late: float) -> None:
+    at = NOW - timedelta(seconds=ago)
+    LocationResult.objects.create(
+        monitor=monitor, location=location, slot=at - timedelta(seconds=late), checked_at=at,
+        ok=True, status="up",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_each_location_shows_its_lateness_and_its_overdue_monitors(make_monitor):
+    on_time = make_monitor(name="a", locations="USE,UK", frequency=60)
+    late = make_monitor(name="b", locations="USE", frequency=60)
+    make_monitor(name="never checked", locations="UK", frequency=60)
+    make_monitor(name="paused", locations="UK", is_active=False)
+    checked(on_time, "USE", ago=10, late=0.01)
+    checked(on_time, "UK", ago=200, late=0.02)  # over two intervals + 30 s ago
+    checked(late, "USE", ago=20, late=4.0)
+    rows = backlog.by_location(NOW)
+    assert list(rows) == ["UK", "USE"]
+    assert (rows["USE"].monitors, rows["USE"].overdue) == (2, 0)
+    assert (rows["USE"].late(0.5), rows["USE"].late(1.0)) == (4.0, 4.0)
+    assert rows["USE"].late(0.0) == 0.01
+    assert (rows["UK"].monitors, rows["UK"].overdue, rows["UK"].late(0.5)) == (2, 2, None)
+
+
+@pytest.mark.django_db
+def test_monitors_due_long_ago_and_not_claimed_are_counted(make_monitor):
+    make_monitor(next_check_at=NOW - timedelta(minutes=5))
+    make_monitor(next_check_at=NOW - timedelta(seconds=5))
+    make_monitor(next_check_at=NOW - timedelta(minutes=5), is_active=False)
+    assert backlog.unclaimed(NOW) == 1
+
+
+def outcomes(*lateness: float) -> list[Outcome]:
+    return [
+        Outcome(pk, NOW, NOW + timedelta(seconds=s), ProbeResult.up("HTTP 200", 5))
+        for pk, s in enumerate(lateness, 1)
+    ]
+
+
+def test_late_checks_are_a_warning_at_most_once_a_minute_per_location(caplog, monkeypatch):
+    monkeypatch.setattr(tasks, "_last_late_warning", {})
+    with caplog.at_level(logging.WARNING, logger="monitors.tasks"):
+        tasks._report_lateness("USE", outcomes(0.1, 0.2))
+        assert not caplog.records
+        tasks._report_lateness("USE", outcomes(0.1, 3.0, 5.0))
+        tasks._report_lateness("USE", outcomes(9.0))
+        tasks._report_lateness("UK", outcomes(2.5))
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert messages[0].startswith("probes.USE is behind: 2 of 3 checks started over 2 s late")
+    assert messages[1].startswith("probes.UK is behind")
