@@ -188,10 +188,10 @@ def claim_all(now: datetime | None = None, budget: float | None = None) -> list[
             return claims
 
 
-def batches(claims: list[Claim], size: int | None = None) -> list[Batch]:
-    """One location's checks per message, grouped by frequency: a batch that
-    is not started within one interval of its slots is dropped, because the
-    next slot is already on its way."""
+def batches(claims: list[Claim], now: datetime, size: int | None = None) -> list[Batch]:
+    """One location's checks per message, grouped by frequency: a batch not
+    started within one interval of its slots (or of now, for slots caught up
+    on) is dropped, because the next slot is already on its way."""
     size = size or settings.PROBE_BATCH_SIZE
     per_location = sorted(
         ((code, claim) for claim in claims for code in claim.locations),
@@ -205,7 +205,7 @@ def batches(claims: list[Claim], size: int | None = None) -> list[Batch]:
         for start in range(0, len(group_claims), size):
             chunk = group_claims[start : start + size]
             items = [(c.monitor_id, c.slot.isoformat()) for c in chunk]
-            expires = max(c.slot for c in chunk) + timedelta(seconds=frequency)
+            expires = max(now, *(c.slot for c in chunk)) + timedelta(seconds=frequency)
             result.append(Batch(location, items, expires))
     return result
 

@@ -41,7 +41,7 @@ def dispatch() -> int:
     now = timezone.now()
     claims = scheduling.claim_all(now)
     scheduling.report_skipped(claims, now)
-    for batch in scheduling.batches(claims):
+    for batch in scheduling.batches(claims, now):
         probe_batch.apply_async(
             (batch.location, batch.items), queue=probe_queue(batch.location), expires=batch.expires
         )

@@ -86,7 +86,7 @@ def test_a_resumed_monitor_is_due_at_once(make_monitor):
     monitor = make_monitor(next_check_at=T0 - timedelta(days=3), is_active=False)
     assert claimed(T0) == {}
     Monitor.objects.filter(pk=monitor.pk).update(is_active=True)
-    assert list(claimed(T0).values()) == [T0 - timedelta(days=3) + timedelta(days=3)]
+    assert claimed(T0) == {monitor.pk: T0}  # its latest slot, once
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(s
         scheduling.Claim(pk, T0 + timedelta(seconds=pk), 30, ("USE", "UK"), T0)
         for pk in range(1, 6)
     ] + [scheduling.Claim(9, T0, 300, ("USE",), T0)]
-    batches = scheduling.batches(claims, size=3)
+    batches = scheduling.batches(claims, now=T0, size=3)
     summary = [(b.location, [pk for pk, _ in b.items], b.expires) for b in batches]
     assert summary == [
         ("UK", [1, 2, 3], T0 + timedelta(seconds=3 + 30)),
@@ -116,6 +116,9 @@ def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(s
         ("USE", [9], T0 + timedelta(seconds=300)),
     ]
     assert batches[0].items[0] == (1, (T0 + timedelta(seconds=1)).isoformat())
+    # Slots caught up on after a stop get a whole interval from now.
+    late = scheduling.Claim(1, T0 - timedelta(seconds=25), 30, ("USE",), T0 - timedelta(hours=1))
+    assert scheduling.batches([late], now=T0)[0].expires == T0 + timedelta(seconds=30)
 
 
 def test_engine_tasks_have_time_limits_and_their_beat_entries_expire(settings):
