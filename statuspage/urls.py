@@ -7,3 +7,6 @@ urlpatterns = [
     path("", include("statuspage.bitup_urls")),
     path("", include("statuspage.page_urls")),
 ]
+
+# The APIs answer even Django's own 400s as JSON (statuspage/api_errors.py).
+handler400 = "statuspage.api_errors.bad_request"

@@ -199,3 +199,13 @@ def test_an_error_drf_raises_itself_keeps_the_contracts_shape_and_headers(rf, ap
         "status": "error",
         "message": "Request was throttled. Expected available in 7 seconds.",
     }
+
+
+def test_more_parameters_than_django_reads_is_a_400_in_the_contracts_shape(https_client, api_key):
+    # Django refuses past DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) before any view runs;
+    # its HTML page used to come back (found by tests/test_fuzz_api_php.py).
+    query = f"key={api_key}&action=status&" + "&".join(["x=1"] * 1_001)
+    response = https_client.get("/api.php?" + query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"status": "error", "message": "Too many parameters."}

@@ -241,6 +241,12 @@ def test_a_write_to_an_unknown_path_is_a_json_404_not_a_csrf_page(api_key, metho
     assert response.json() == {"detail": "Not found."}
 
 
+def test_more_query_parameters_than_django_reads_is_a_json_400(v1):
+    response = v1.get("monitors?" + "&".join(["x=1"] * 1_001))
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Too many parameters."}
+
+
 def test_a_method_the_contract_lacks_is_a_json_405(v1, make_monitor):
     monitor = make_monitor()
     response = v1.call("PATCH", f"monitors/{monitor.pk}", {"Name": "x"})
