@@ -12,12 +12,15 @@ evenly over a 30 s frequency, runs for a set time, then prints:
 - CPU (cores) of the probe workers, the housekeeping worker, beat, and of the
   (shared) PostgreSQL, Redis and nginx servers;
 - the machine's raw limit: new-connection requests/s of wrk against the same
-  nginx, and what one process of our HTTP client (aiohttp) does against it.
+  nginx, and what one process of our HTTP client (aiohttp) does against it;
+
+and, last, a burst: every monitor due at the same instant (as after the engine
+was down), and how fast the engine clears that backlog, its peak rate.
 
 Traffic goes to 127.0.0.1 only. Usage (as root, which installs nginx and wrk
 from Debian when missing)::
 
-    .venv/bin/python bench/probes.py [--monitors 10000] [--peak 30000] [--seconds 60]
+    .venv/bin/python bench/probes.py [--monitors 10000] [--peak 30000] [--burst 10000]
 """
 
 import argparse
@@ -287,15 +290,16 @@ def wait_for_canary(count: int, engine: dict, timeout: float = 120) -> None:
         time.sleep(0.5)
 
 
-def activate(count: int, start: datetime) -> None:
-    """Spread the monitors' first checks evenly over one interval from ``start``."""
+def activate(count: int, start: datetime, spread: bool = True) -> None:
+    """Spread the monitors' first checks evenly over one interval from
+    ``start``, or make them all due at ``start``."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE monitors_monitor SET is_active = true, next_check_at = "
             "%s + (id - 1) * make_interval(secs => %s) WHERE id <= %s",
-            [start, FREQUENCY / count, count],
+            [start, FREQUENCY / count if spread else 0, count],
         )
 
 
@@ -380,6 +384,35 @@ def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dic
     }
 
 
+def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
+    """Every monitor due at the same instant, as after the engine was down:
+    how fast the backlog is cleared is the engine's peak rate."""
+    from monitors.models import CheckResult
+
+    prefix = f"bench-{uuid.uuid4().hex[:8]}:"
+    create_monitors(count, f"http://127.0.0.1:{nginx.port}")
+    engine = start_engine(engine_env(folder, prefix), args.workers, args.threads, folder)
+    wait_for_canary(count, engine)
+    t0 = datetime.now(UTC) + timedelta(seconds=3)
+    activate(count, t0, spread=False)
+    checks = CheckResult.objects.filter(monitor_id__lte=count)
+    deadline = time.monotonic() + 90
+    while checks.count() < count and time.monotonic() < deadline:
+        time.sleep(0.5)
+    stop_engine(engine)
+    clean_redis(prefix)
+    first = {}
+    for pk, at in checks.order_by("checked_at").values_list("monitor_id", "checked_at"):
+        first.setdefault(pk, (at - t0).total_seconds())
+    started = sorted(first.values())
+    p50, p99, last = percentiles(started)
+    print(
+        f"\nburst: {count:,} monitors due at the same instant (as after a restart): "
+        f"{len(started):,} checked, the last started {last:.1f} s after the due time "
+        f"(p50 {p50:.1f} s, p99 {p99:.1f} s): {len(started) / max(last, 0.001):,.0f} checks/s"
+    )
+
+
 def _slots(base: float, start: float, end: float):
     k = max(0, int((start - base) // FREQUENCY) + 1)
     while base + k * FREQUENCY < end:
@@ -420,7 +453,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--monitors", type=int, default=10_000, help="sustained phase")
     parser.add_argument("--peak", type=int, default=30_000, help="peak phase (0: skip)")
-    parser.add_argument("--seconds", type=int, default=60, help="length of each phase")
+    parser.add_argument("--burst", type=int, default=10_000, help="all due at once (0: skip)")
+    parser.add_argument("--seconds", type=int, default=45, help="length of each phase")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="probe workers")
     parser.add_argument("--threads", type=int, default=16, help="threads per probe worker")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
@@ -444,6 +478,8 @@ def main() -> None:
         for count in (args.monitors, args.peak):
             if count:
                 report(run_phase(count, args.seconds, args, nginx, folder))
+        if args.burst:
+            run_burst(args.burst, args, nginx, folder)
     finally:
         nginx.stop()
         if not args.keep:
