@@ -66,3 +66,20 @@ def test_late_checks_are_a_warning_at_most_once_a_minute_per_location(caplog, mo
     assert len(messages) == 2
     assert messages[0].startswith("probes.USE is behind: 2 of 3 checks started over 2 s late")
     assert messages[1].startswith("probes.UK is behind")
+
+
+def test_a_batch_expired_in_its_queue_is_a_warning_not_silence(caplog):
+    from celery.contrib.testing.mocks import TaskMessage
+    from celery.worker.request import Request
+
+    from statuspage.celery import app
+
+    expired = datetime.now(UTC) - timedelta(seconds=1)
+    message = TaskMessage(
+        tasks.probe_batch.name, args=("UK", [[7, expired.isoformat()], [8, expired.isoformat()]]),
+        expires=expired.isoformat(),
+    )  # fmt: skip
+    request = Request(message, app=app)
+    with caplog.at_level(logging.WARNING, logger="monitors.tasks"):
+        assert request.revoked()  # what the worker asks before running a task
+    assert "probes.UK: a batch of 2 checks expired in the queue" in caplog.text

@@ -32,9 +32,9 @@ def permitted_modes() -> list[bool]:
 
 
 def test_localhost_answers_with_its_round_trip_time():
-    result = probe()
     if not permitted_modes():
-        pytest.fail("this machine allows no ICMP socket at all; the test below covers that case")
+        pytest.skip("this machine allows no ICMP socket at all; the test below covers that case")
+    result = probe()
     assert result.ok is True
     assert result.reason.startswith("reply in ")
     assert result.response_ms is not None and result.response_ms < 1000
