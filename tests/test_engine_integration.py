@@ -1,6 +1,7 @@
 """The engine end to end: a real Celery worker and beat (subprocesses) on
-Redis and PostgreSQL probe a real local HTTP server; the monitor goes up, then
-down when the server stops. It runs on a database of its own, whichever
+Redis and PostgreSQL probe a real local HTTP server; the monitor goes up,
+survives its worker being killed mid-batch, then goes down when the server
+stops. It runs on a database of its own, whichever
 database the rest of the suite uses."""
 
 import os
@@ -52,7 +53,7 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(5)
 
 
-def wait_for(read, expected: str, processes: list[subprocess.Popen], timeout: float) -> None:
+def wait_for(read, expected: object, processes: list[subprocess.Popen], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if read() == expected:
@@ -96,6 +97,10 @@ def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
             query = "SELECT status FROM monitors_monitor WHERE id = %s"
             return db.execute(query, [monitor_id]).fetchone()[0]
 
+        def last_check():
+            query = "SELECT last_check FROM monitors_monitor WHERE id = %s"
+            return db.execute(query, [monitor_id]).fetchone()[0]
+
         try:
             celery = ["-m", "celery", "-A", "statuspage"]
             worker = ["worker", "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO"]
@@ -105,6 +110,20 @@ def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
             processes.append(start([*celery, *beat], env, tmp_path / "beat.log"))
             wait_for(status, "up", processes, timeout=60)
             assert target.hits >= 1
+            # A worker killed mid-batch: its checks are lost, not run twice, and
+            # the monitor is checked again within an interval of a new worker.
+            broker = redis.Redis.from_url(REDIS_URL)
+
+            def batch_in_hand() -> bool:  # reserved by the worker, not yet acknowledged
+                held = broker.hvals(f"{prefix}unacked")
+                return any(b"monitors.tasks.probe_batch" in message for message in held)
+
+            wait_for(batch_in_hand, True, processes, timeout=30)
+            processes[0].kill()
+            processes[0].wait(10)
+            killed_at = db.execute("SELECT now()").fetchone()[0]
+            processes[0] = start([*celery, *worker], env, tmp_path / "worker2.log")
+            wait_for(lambda: last_check() > killed_at, True, processes, timeout=30)
             target.close()
             wait_for(status, "down", processes, timeout=30)
             events = db.execute(
@@ -113,14 +132,18 @@ def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
                 [monitor_id],
             ).fetchall()
             assert events == [("pending", "up", "HTTP 200"), ("up", "down", "connection refused")]
+            counted = "SELECT (SELECT sum(checks) FROM monitors_hourlyrollup), count(*) FROM "
+            counted += "monitors_checkresult"
+            rollup_checks, results = db.execute(counted).fetchone()
+            assert rollup_checks == results  # every check counted once
             report = subprocess.run(
                 [*manage, "engine_status"], cwd=ROOT, env=env, check=True, timeout=60,
                 capture_output=True, text=True,
             ).stdout  # fmt: skip
             assert "probes.USE" in report
         except BaseException:
-            for log in ("worker.log", "beat.log"):
-                print(f"--- {log}\n{(tmp_path / log).read_text()[-5000:]}")
+            for log in sorted(tmp_path.glob("*.log")):
+                print(f"--- {log.name}\n{log.read_text()[-5000:]}")
             raise
         finally:
             for process in processes:
@@ -130,3 +153,4 @@ def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
             keys = list(client.scan_iter(match=f"{prefix}*"))
             if keys:
                 client.delete(*keys)
+            client.close()
