@@ -35,6 +35,7 @@ from monitors.models import (
     Monitor,
     StatusEvent,
 )
+from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
 from statuspage import pagecache
 from statuspage.enums import Protocol, Status
@@ -172,6 +173,81 @@ def _update_fields(monitor: Monitor, outcome: Outcome, votes: list[state.Vote]) 
         monitor.cert_expires_at = None
 
 
+class _Writes:
+    """Everything one batch writes, gathered first, then saved in one bulk
+    statement per table."""
+
+    def __init__(self) -> None:
+        self.locations: list[LocationResult] = []
+        self.checks: list[CheckResult] = []
+        self.events: list[StatusEvent] = []
+        self.monitors: list[Monitor] = []
+        self.hourly: dict[tuple[int, object], Tally] = {}
+        self.daily: dict[tuple[int, object], Tally] = {}
+
+    def count(self, monitor_id: int, at: datetime, result: ProbeResult) -> None:
+        for tallies, period in ((self.hourly, _hour(at)), (self.daily, _day(at))):
+            tallies.setdefault((monitor_id, period), Tally()).add(result.ok, result.response_ms)
+
+    def save(self) -> None:
+        LocationResult.objects.bulk_create(
+            self.locations, update_conflicts=True, unique_fields=["monitor", "location"],
+            update_fields=LOCATION_FIELDS,
+        )  # fmt: skip
+        CheckResult.objects.bulk_create(self.checks)
+        _upsert_rollups(HourlyRollup, "hour", self.hourly)
+        _upsert_rollups(DailyRollup, "day", self.daily)
+        _update_monitors(self.monitors)
+        StatusEvent.objects.bulk_create(self.events)
+
+
+def _record_one(
+    monitor: Monitor, location: str, outcome: Outcome, rows: dict, in_maintenance: bool,
+    now: datetime, writes: _Writes,
+) -> None:  # fmt: skip
+    """One result: the location's vote, the monitor's status and the counts.
+    ``rows`` holds the monitor's LocationResults by (monitor id, location)."""
+    result, codes = outcome.result, monitor.location_codes
+    vote = state.next_vote(
+        _previous_vote(monitor, rows.get((monitor.pk, location))), result, monitor.retries,
+        outcome.started_at,
+    )  # fmt: skip
+    rows[monitor.pk, location] = row = LocationResult(
+        monitor_id=monitor.pk, location=location, slot=outcome.slot,
+        checked_at=outcome.started_at, ok=result.ok, status=vote.status,
+        consecutive_failures=vote.consecutive_failures, response_ms=result.response_ms,
+        error="" if result.ok else result.reason[:500],
+    )  # fmt: skip
+    writes.locations.append(row)
+    votes = [vote] + [
+        other
+        for code in codes
+        if code != location and (other := _previous_vote(monitor, rows.get((monitor.pk, code))))
+    ]
+    change = state.decide(
+        monitor.status, in_maintenance=in_maintenance,
+        verdict=state.majority(votes, monitor.frequency, now),
+        reason=result.reason if len(codes) == 1 else f"{location}: {result.reason}",
+    )  # fmt: skip
+    if change:
+        writes.events.append(state.apply(monitor, change, outcome.started_at))
+    _update_fields(monitor, outcome, votes)
+    writes.monitors.append(monitor)
+    if result.ok is not None:
+        writes.checks.append(
+            CheckResult(
+                monitor_id=monitor.pk,
+                location=location,
+                checked_at=outcome.started_at,
+                ok=result.ok,
+                response_ms=result.response_ms,
+                error=row.error,
+            )  # fmt: skip
+        )
+        if not in_maintenance:
+            writes.count(monitor.pk, outcome.started_at, result)
+
+
 def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = None) -> int:
     """Record one location's results; returns how many were new (not redelivered)."""
     if not outcomes:
@@ -179,10 +255,9 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
     now = now or timezone.now()
     covered = monitors_in_maintenance(now)
     by_monitor = {o.monitor_id: o for o in sorted(outcomes, key=lambda o: o.slot)}
-    locations, checks, events, touched = [], [], [], []
-    hourly: dict[tuple[int, object], Tally] = {}
-    daily: dict[tuple[int, object], Tally] = {}
+    writes = _Writes()
     with transaction.atomic():
+        # Locked in id order: recording for another location waits, never deadlocks.
         monitors = (
             Monitor.objects.select_for_update()
             .filter(pk__in=by_monitor)
@@ -194,66 +269,15 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
             for r in LocationResult.objects.filter(monitor_id__in=by_monitor)
         }
         for monitor in monitors:
-            outcome, codes = by_monitor[monitor.pk], monitor.location_codes
-            previous = rows.get((monitor.pk, location))
-            if location not in codes or (previous and previous.slot >= outcome.slot):
-                continue
-            result = outcome.result
-            vote = state.next_vote(
-                _previous_vote(monitor, previous), result, monitor.retries, outcome.started_at
-            )
-            rows[monitor.pk, location] = row = LocationResult(
-                monitor_id=monitor.pk, location=location, slot=outcome.slot,
-                checked_at=outcome.started_at, ok=result.ok, status=vote.status,
-                consecutive_failures=vote.consecutive_failures, response_ms=result.response_ms,
-                error="" if result.ok else result.reason[:500],
-            )  # fmt: skip
-            locations.append(row)
-            votes = [vote] + [
-                _previous_vote(monitor, rows[monitor.pk, code])
-                for code in codes
-                if code != location and (monitor.pk, code) in rows
-            ]
-            votes = [v for v in votes if v is not None]
-            reason = result.reason if len(codes) == 1 else f"{location}: {result.reason}"
-            change = state.decide(
-                monitor.status, in_maintenance=monitor.pk in covered,
-                verdict=state.majority(votes, monitor.frequency, now), reason=reason,
-            )  # fmt: skip
-            if change:
-                events.append(state.apply(monitor, change, outcome.started_at))
-            _update_fields(monitor, outcome, votes)
-            touched.append(monitor)
-            if result.ok is None:
-                continue
-            checks.append(
-                CheckResult(
-                    monitor_id=monitor.pk,
-                    location=location,
-                    checked_at=outcome.started_at,
-                    ok=result.ok,
-                    response_ms=result.response_ms,
-                    error=row.error,
-                )  # fmt: skip
-            )
-            if monitor.pk not in covered:
-                at = outcome.started_at
-                hourly.setdefault((monitor.pk, _hour(at)), Tally()).add(
-                    result.ok, result.response_ms
-                )
-                daily.setdefault((monitor.pk, _day(at)), Tally()).add(result.ok, result.response_ms)
-        LocationResult.objects.bulk_create(
-            locations, update_conflicts=True, unique_fields=["monitor", "location"],
-            update_fields=LOCATION_FIELDS,
-        )  # fmt: skip
-        CheckResult.objects.bulk_create(checks)
-        _upsert_rollups(HourlyRollup, "hour", hourly)
-        _upsert_rollups(DailyRollup, "day", daily)
-        _update_monitors(touched)
-        StatusEvent.objects.bulk_create(events)
-    if events:
+            outcome, previous = by_monitor[monitor.pk], rows.get((monitor.pk, location))
+            if location in monitor.location_codes and not (
+                previous and previous.slot >= outcome.slot  # redelivered or overtaken
+            ):
+                _record_one(monitor, location, outcome, rows, monitor.pk in covered, now, writes)
+        writes.save()
+    if writes.events:
         pagecache.invalidate()
-    return len(locations)
+    return len(writes.locations)
 
 
 def _delete_before(model: type, field: str, cutoff: object) -> int:
