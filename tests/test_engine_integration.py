@@ -1,8 +1,7 @@
 """The engine end to end: a real Celery worker and beat (subprocesses) on
 Redis and PostgreSQL probe a real local HTTP server; the monitor goes up,
 survives its worker being killed mid-batch, then goes down when the server
-stops. It runs on a database of its own, whichever
-database the rest of the suite uses."""
+stops. It runs on a database of its own, whichever one the suite uses."""
 
 import os
 import subprocess
