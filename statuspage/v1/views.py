@@ -1,6 +1,6 @@
 """The base of the v1 resources: read rows as the models present themselves
-(``to_v1``), write them through a V1Serializer in one transaction that drops
-the public page's cache once committed."""
+(``to_v1``), write them through a V1Serializer in one transaction that records
+the write in the admin's history and drops the public page's cache once committed."""
 
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from statuspage import pagecache
+from statuspage import audit, pagecache
 from statuspage.v1.errors import v1_exception_handler
 from statuspage.v1.parsers import V1JSONParser
 from statuspage.v1.schema import V1AutoSchema
@@ -65,19 +65,23 @@ class V1ViewSet(viewsets.GenericViewSet):
     def update(self, request: Request, pk: str) -> Response:
         with transaction.atomic():
             row = self.get_row(pk, self.get_queryset().select_for_update())
-            row = self.write(self.get_serializer(row, data=request.data))
+            row = self.write(self.get_serializer(row, data=request.data), before=row.to_v1())
         return Response(row.to_v1())
 
     def destroy(self, request: Request, pk: str) -> Response:
         with transaction.atomic():
-            self.get_row(pk).delete()
+            row = self.get_row(pk)
+            audit.record_deletion(request.auth, row)
+            row.delete()
             transaction.on_commit(pagecache.invalidate)
         return Response({"Success": True})
 
-    def write(self, serializer: V1Serializer) -> Any:
-        """Validate and save in one transaction: on any error nothing is kept."""
+    def write(self, serializer: V1Serializer, before: dict[str, Any] | None = None) -> Any:
+        """Validate and save in one transaction: on any error nothing is kept.
+        ``before``: the row as to_v1 showed it, for an update."""
         with transaction.atomic():
             serializer.is_valid(raise_exception=True)
             row = serializer.save()
+            audit.record_write(self.request.auth, row, before)
             transaction.on_commit(pagecache.invalidate)
         return row
