@@ -1,5 +1,6 @@
 """What an alert says: the subject and text for people, the JSON for webhooks."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,7 +33,7 @@ class Message:
 
     @property
     def subject(self) -> str:
-        name = self.monitor_name
+        name = one_line(self.monitor_name)
         if self.event == AlertEvent.DOWN:
             return f"{name} is still down" if self.is_resend else f"{name} is down"
         if self.event == AlertEvent.UP:
@@ -60,6 +61,13 @@ class Message:
             "at": v1_datetime(self.at),
             "down_for_seconds": self.down_for_seconds,
         }
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line: a name's line breaks (or any control character,
+    some of which mail readers split on) must not start a new header line."""
+    spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(spaced.split())
 
 
 def duration(seconds: int) -> str:

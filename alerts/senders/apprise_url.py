@@ -29,7 +29,11 @@ def send(channel: NotificationChannel, message: Message) -> None:
     except ValidationError as exc:
         raise SendError("Apprise does not recognise this URL.") from exc
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
-        delivered = notifier.notify(title=message.subject, body=message.text)
+        # Plain text, said so: services that show HTML or Markdown get it escaped
+        # (a monitor named "<script>" stays text); undeclared, it is passed on as is.
+        delivered = notifier.notify(
+            title=message.subject, body=message.text, body_format=apprise.NotifyFormat.TEXT
+        )
     if not delivered:
         lines = [line for line in log.getvalue().splitlines() if line.strip()]
         raise SendError(lines[-1] if lines else "Apprise could not deliver the message.")

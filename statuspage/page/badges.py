@@ -16,6 +16,7 @@ from statuspage.page.bars import format_percent, level
 from statuspage.page.cache import public_response
 from statuspage.page.current import PAGE_FIELDS, page_monitors
 from statuspage.page.states import ComponentState, component_state, worst
+from statuspage.page.xmltext import xml_text
 
 UPTIME_DAYS = 30
 MAX_LABEL = 40
@@ -57,6 +58,7 @@ def text_width(text: str) -> int:
 
 
 def svg(label: str, value: str, colour: str, title: str) -> str:
+    label, value, title = xml_text(label), xml_text(value), xml_text(title)
     if len(label) > MAX_LABEL:
         label = label[: MAX_LABEL - 1] + "…"
     left, right = text_width(label) + 12, text_width(value) + 12

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from incidents.models import Incident
 from statuspage.page.cache import public_response
 from statuspage.page.current import incidents_with_timeline
+from statuspage.page.xmltext import xml_text
 
 ITEMS = 50
 
@@ -25,12 +26,11 @@ class IncidentsRss(Feed):
     feed_type = Rss201rev2Feed
 
     def title(self) -> str:
-        return gettext("%(site)s status: incidents") % {"site": settings.SITE_NAME}
+        return xml_text(gettext("%(site)s status: incidents") % {"site": settings.SITE_NAME})
 
     def description(self) -> str:
-        return gettext("Incidents and their updates from the %(site)s status page.") % {
-            "site": settings.SITE_NAME
-        }
+        text = gettext("Incidents and their updates from the %(site)s status page.")
+        return xml_text(text % {"site": settings.SITE_NAME})
 
     def link(self) -> str:
         return reverse("index")
@@ -39,10 +39,10 @@ class IncidentsRss(Feed):
         return list(incidents_with_timeline(Incident.objects.on_status_page()[:ITEMS]))
 
     def item_title(self, item: Incident) -> str:
-        return f"{item.name} ({item.get_status_display()})"
+        return xml_text(f"{item.name} ({item.get_status_display()})")
 
     def item_description(self, item: Incident) -> str:
-        return render_to_string("statuspage/feed_item.html", {"incident": item})
+        return xml_text(render_to_string("statuspage/feed_item.html", {"incident": item}))
 
     def item_link(self, item: Incident) -> str:
         return reverse("incident", args=[item.pk])
