@@ -112,6 +112,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every process (web, worker): the page cache is dropped by the
 # worker when a status changes, so a per-process memory cache would not do.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "statuspage.resilient_cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
