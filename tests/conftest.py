@@ -4,6 +4,7 @@ from django.test import Client
 from monitors.models import Category, Monitor
 from statuspage.enums import Protocol
 from statuspage.models import ApiKey
+from tests.throwaway_servers import throwaway_postgres, throwaway_redis  # noqa: F401
 
 
 @pytest.fixture
