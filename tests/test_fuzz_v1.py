@@ -155,3 +155,20 @@ def test_every_answer_is_documented_and_never_a_5xx(case, data, key):
     response = case.call_and_validate(headers=headers, checks=CHECKS)
     assert response.status_code < 500
     assert response.headers["content-type"][0].startswith("application/json")
+
+
+# HEAD answers as GET does, and OPTIONS with DRF's description of the resource.
+UNLISTED = ["GET", "POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "PROPFIND"]
+
+
+@pytest.mark.parametrize("path", list(schema.raw_schema["paths"]))
+def test_every_method_the_schema_does_not_list_is_a_json_405(client, in_process, path):
+    raw = KEYS["read-write key"]()
+    concrete = path.format(id=existing_rows()[path.split("/")[2].removeprefix("scheduled")])
+    listed = {method.upper() for method in schema.raw_schema["paths"][path]}
+    for method in set(UNLISTED) - listed:
+        response = client.generic(method, concrete, secure=True, headers={"X-API-Key": raw})
+        assert response.status_code == 405, (method, path)
+        assert response.json() == {"detail": f'Method "{method}" not allowed.'}
+        response = client.generic(method, concrete, secure=True)
+        assert response.status_code == 401, (method, path)
