@@ -83,6 +83,9 @@ class MonitorAdmin(admin.ModelAdmin):
         (_("Current state"), {"fields": readonly_fields}),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Monitor, form: object, change: bool) -> None:
+        obj.save_settings()
+
     @admin.display(description=_("status"), ordering="status")
     def coloured_status(self, monitor: Monitor) -> str:
         return format_html(

@@ -36,6 +36,7 @@ from statuspage.enums import Status
 
 MAINTENANCE_STARTED = "maintenance window started"
 MAINTENANCE_ENDED = "maintenance window ended"
+TARGET_CHANGED = "what is probed changed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,23 @@ def apply(monitor: Monitor, change: Change, at: datetime) -> StatusEvent:
         reason=change.reason[:500],
     )  # fmt: skip
     monitor.status, monitor.status_changed_at = change.to_status, at
+    return event
+
+
+def restart(monitor_id: int, at: datetime | None = None) -> StatusEvent | None:
+    """Start a monitor's status over (pending) because what it probes changed:
+    the old target's record says nothing about the new one. Votes cast before
+    ``status_changed_at`` no longer count (monitors/recording.py)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        monitor = Monitor.objects.select_for_update().only("status").get(pk=monitor_id)
+        Monitor.objects.filter(pk=monitor_id).update(consecutive_failures=0)
+        if monitor.status == Status.PENDING:
+            return None
+        event = apply(monitor, Change(Status.PENDING, TARGET_CHANGED), at)
+        event.save()
+        Monitor.objects.filter(pk=monitor_id).update(status=Status.PENDING, status_changed_at=at)
+    transaction.on_commit(pagecache.invalidate)
     return event
 
 

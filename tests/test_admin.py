@@ -170,3 +170,39 @@ def test_a_recurring_window_without_its_end_is_refused_in_the_admin(admin_client
     errors = response.context["adminform"].form.errors
     assert {"duration_minutes", "recur_unit", "recur_every", "recur_until"} <= set(errors)
     assert not ScheduledMaintenance.objects.filter(name="Bad").exists()
+
+
+def monitor_form(monitor: Monitor, **changes) -> dict:
+    data = {
+        "name": monitor.name, "category": monitor.category_id or "",
+        "protocol": monitor.protocol, "target": monitor.target, "port": monitor.port or "",
+        "is_active": "on", "frequency": monitor.frequency, "locations": monitor.locations,
+        "retries": monitor.retries, "timeout": monitor.timeout, "allow_redirects": "on",
+        "resend_every": "0", "ssl_alert_days": "0",
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+def test_saving_a_monitor_never_overwrites_a_status_the_engine_wrote_meanwhile(
+    admin_client, seeded
+):
+    monitor = seeded["monitor"]  # staff open the form while it is down...
+    form = monitor_form(monitor, name="Renamed")
+    Monitor.objects.filter(pk=monitor.pk).update(status=Status.UP)  # ...the engine records up
+    response = admin_client.post(f"/admin/monitors/monitor/{monitor.pk}/change/", form)
+    assert response.status_code == 302
+    monitor.refresh_from_db()
+    assert (monitor.name, monitor.status) == ("Renamed", Status.UP)
+
+
+def test_pointing_a_monitor_elsewhere_in_the_admin_starts_its_status_over(admin_client, seeded):
+    monitor = seeded["monitor"]
+    form = monitor_form(monitor, target="https://elsewhere.example.test/")
+    assert (
+        admin_client.post(f"/admin/monitors/monitor/{monitor.pk}/change/", form).status_code == 302
+    )
+    monitor.refresh_from_db()
+    assert monitor.status == Status.PENDING
+    latest = monitor.events.order_by("-at", "-id").first()
+    assert (latest.from_status, latest.to_status) == (Status.DOWN, Status.PENDING)

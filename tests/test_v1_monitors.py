@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from monitors.models import Monitor
+from monitors.scheduling import claim_due
 from statuspage.enums import Protocol, Status
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +62,16 @@ def test_creating_the_contract_sample_answers_it_whole_with_its_id(v1):
     assert (monitor.frequency, monitor.resend_every, monitor.ssl_alert_days) == (60, 0, 7)
 
 
+def claimed_now() -> set[int]:
+    """The monitors the dispatcher's next tick would claim."""
+    return {claim.monitor_id for claim in claim_due()}
+
+
 def test_a_new_monitor_is_due_at_once_and_pending(v1):
     v1.post("monitors", SAMPLE)
     monitor = Monitor.objects.get()
     assert monitor.status == Status.PENDING
-    assert timezone.now() - monitor.next_check_at < timedelta(seconds=5)
+    assert monitor.pk in claimed_now()
 
 
 def test_port_and_ping_monitors_need_no_http_fields(v1):
@@ -164,12 +170,15 @@ def test_a_put_resets_optional_fields_it_leaves_out(v1):
 def test_changing_the_target_makes_the_monitor_pending_and_due(v1, make_monitor):
     old = timezone.now() - timedelta(hours=1)
     monitor = make_monitor(
-        status=Status.DOWN, next_check_at=old + timedelta(days=1), consecutive_failures=4
-    )
+        status=Status.DOWN, next_check_at=old + timedelta(days=1), claimed_at=old,
+        consecutive_failures=4,
+    )  # fmt: skip
     v1.put(f"monitors/{monitor.pk}", {**SAMPLE, "TestURL": "https://elsewhere.example/"})
     monitor.refresh_from_db()
     assert monitor.status == Status.PENDING and monitor.consecutive_failures == 0
-    assert monitor.next_check_at <= timezone.now()
+    event = monitor.events.get()
+    assert (event.from_status, event.to_status) == (Status.DOWN, Status.PENDING)
+    assert monitor.pk in claimed_now()
 
 
 def test_renaming_keeps_the_status_but_checks_again_at_once(v1, make_monitor):
@@ -178,11 +187,13 @@ def test_renaming_keeps_the_status_but_checks_again_at_once(v1, make_monitor):
         target=SAMPLE["TestURL"],
         port=443,
         next_check_at=timezone.now() + timedelta(hours=1),
+        claimed_at=timezone.now() - timedelta(minutes=1),
     )
     v1.put(f"monitors/{monitor.pk}", {**SAMPLE, "Name": "Renamed"})
     monitor.refresh_from_db()
     assert (monitor.name, monitor.status) == ("Renamed", Status.UP)
-    assert monitor.next_check_at <= timezone.now()
+    assert not monitor.events.exists()
+    assert monitor.pk in claimed_now()
 
 
 def test_deleting_answers_success_and_removes_the_monitor(v1, make_monitor):

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from monitors.models import Monitor
@@ -17,7 +16,6 @@ from statuspage.v1.validators import validate_host, validate_http_url
 
 HTTP, TCP = enums.Protocol.HTTP, enums.Protocol.TCP
 # Changing what is probed makes the last result meaningless.
-TARGET_FIELDS = ("protocol", "target", "port")
 
 
 def _optional_text(help_text: str) -> StrictCharField:
@@ -110,10 +108,8 @@ class MonitorSerializer(V1Serializer):
                 errors[name] = [f"This field is required when Protocol is {code}."]
         return errors
 
-    def before_save(self, row: Monitor, changed: set[str]) -> None:
-        now = timezone.now()
-        if row.pk and changed.intersection(TARGET_FIELDS):
-            row.status, row.status_changed_at = enums.Status.PENDING, now
-            row.consecutive_failures = 0
-        # Due at once: the dispatcher picks it up on its next tick.
-        row.next_check_at = now
+    def persist(self, row: Monitor) -> None:
+        # The engine picks an edited monitor up on its next tick (updated_at
+        # is newer than its last claim) and restarts its status when the
+        # target changed.
+        row.save_settings()

@@ -8,6 +8,17 @@ from monitors.queues import location_codes
 from statuspage import enums
 from statuspage.timefmt import bitup_datetime
 
+# What the probe engine writes. Staff and API saves leave these alone, so an
+# edit never overwrites a status recorded while the form was open.
+STATE_FIELDS = frozenset(
+    {
+        "status", "status_changed_at", "last_check", "next_check_at", "claimed_at",
+        "consecutive_failures", "last_response_ms", "last_error", "cert_expires_at",
+    }
+)  # fmt: skip
+# Change one of these and a different thing is probed: its status starts over.
+TARGET_FIELDS = ("protocol", "target", "port")
+
 
 class MonitorQuerySet(models.QuerySet):
     def active(self) -> "MonitorQuerySet":
@@ -107,6 +118,23 @@ class Monitor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save_settings(self) -> None:
+        """Save what staff and the v1 API edit (never the engine's fields);
+        when the target changed, the status starts over as pending."""
+        if self._state.adding:
+            self.save()
+            return
+        before = Monitor.objects.filter(pk=self.pk).values_list(*TARGET_FIELDS).first()
+        settings_fields = [
+            f.name for f in self._meta.concrete_fields
+            if not f.primary_key and f.name not in STATE_FIELDS
+        ]  # fmt: skip
+        self.save(update_fields=settings_fields)
+        if before is not None and before != tuple(getattr(self, f) for f in TARGET_FIELDS):
+            from monitors import state  # state imports the models
+
+            state.restart(self.pk)
 
     @property
     def location_codes(self) -> list[str]:

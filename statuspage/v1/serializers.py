@@ -80,12 +80,15 @@ class V1Serializer(serializers.Serializer):
         for field, value in values.items():
             setattr(row, field, value)
         self.before_save(row, changed)
-        row.save()
+        self.persist(row)
         self.after_save(row, attrs)
         return row
 
     def before_save(self, row: models.Model, changed: set[str]) -> None:
         """Hook: ``changed`` names the model fields this write changes."""
+
+    def persist(self, row: models.Model) -> None:
+        row.save()
 
     def after_save(self, row: models.Model, attrs: dict[str, Any]) -> None:
         """Hook: write what needs the row saved first (many-to-many fields)."""
