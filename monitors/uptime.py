@@ -8,17 +8,19 @@ Checks taken while a monitor was in maintenance are not counted at all.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from monitors.models import DailyRollup, HourlyRollup
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
+    # A tuple, not a dataclass: the 90-day bars build ~45,000 of them per render.
     checks: int = 0
     successes: int = 0
 
@@ -27,7 +29,7 @@ class Counts:
         """Uptime in percent, or None when there were no checks."""
         return 100.0 * self.successes / self.checks if self.checks else None
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: "Counts") -> "Counts":  # type: ignore[override]
         return Counts(self.checks + other.checks, self.successes + other.successes)
 
 
@@ -67,13 +69,27 @@ def daily(
     today = today or timezone.localdate()
     queryset = DailyRollup.objects.filter(day__gt=today - timedelta(days=days))
     if monitor_ids is not None:
-        queryset = queryset.filter(monitor_id__in=list(monitor_ids))
+        monitor_ids = list(monitor_ids)
+        if not monitor_ids:
+            return {}
+        queryset = queryset.filter(monitor_id__in=monitor_ids)
+    rows = queryset.values_list("monitor_id", "day", "checks", "successes")
+    # Straight from the cursor: Django's per-row date conversion was most of
+    # the page's cold render; there are only ``days`` distinct days to parse.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    as_date = cache(_as_date)
     result: dict[int, dict[date, Counts]] = {}
-    for monitor_id, day, checks, successes in queryset.values_list(
-        "monitor_id", "day", "checks", "successes"
-    ):
-        result.setdefault(monitor_id, {})[day] = Counts(checks, successes)
+    for monitor_id, day, checks, successes in fetched:
+        result.setdefault(monitor_id, {})[as_date(day)] = Counts(checks, successes)
     return result
+
+
+def _as_date(value: date | str) -> date:
+    # PostgreSQL answers dates, SQLite ISO strings.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def total(counts: Iterable[Counts]) -> Counts:

@@ -41,3 +41,8 @@ def test_day_bars_and_multi_day_uptime_come_from_daily_rollups(make_monitor):
         date(2026, 2, 1): uptime.Counts(100, 100),
     }
     assert uptime.total(bars[web.pk].values()).percent == 95.0
+
+
+def test_no_monitors_have_no_day_bars(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert uptime.daily([], 90) == {}
