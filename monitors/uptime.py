@@ -62,34 +62,58 @@ def last_days(
     return _sum_by_monitor(queryset)
 
 
+# One row per monitor with its days packed as "day:checks:successes,...":
+# the page reads ~45,000 rollups, and unpacking 500 strings in Python is a
+# third of the cost of fetching 45,000 rows through the driver.
+_PACKED_DAYS = {
+    "postgresql": "STRING_AGG(day::text || ':' || checks || ':' || successes, ',')",
+    "sqlite": "GROUP_CONCAT(day || ':' || checks || ':' || successes, ',')",
+}
+
+
 def daily(
     monitor_ids: Iterable[int] | None, days: int, today: date | None = None
 ) -> dict[int, dict[date, Counts]]:
     """Counts per monitor per day for the last ``days`` days (one query), for the day bars."""
     today = today or timezone.localdate()
-    queryset = DailyRollup.objects.filter(day__gt=today - timedelta(days=days))
+    since = today - timedelta(days=days)
     if monitor_ids is not None:
         monitor_ids = list(monitor_ids)
         if not monitor_ids:
             return {}
-        queryset = queryset.filter(monitor_id__in=monitor_ids)
-    rows = queryset.values_list("monitor_id", "day", "checks", "successes")
-    # Straight from the cursor: Django's per-row date conversion was most of
-    # the page's cold render; there are only ``days`` distinct days to parse.
-    sql, params = rows.query.sql_with_params()
+    packed = _PACKED_DAYS.get(connection.vendor)
+    if packed is None:
+        return _daily_rows(monitor_ids, since)
+    # Only constants are formatted in; every value is a parameter.
+    sql = f"SELECT monitor_id, {packed} FROM {DailyRollup._meta.db_table} WHERE day > %s"  # noqa: S608
+    params: list = [since]
+    if monitor_ids is not None:
+        sql += f" AND monitor_id IN ({', '.join(['%s'] * len(monitor_ids))})"
+        params += monitor_ids
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql + " GROUP BY monitor_id", params)
         fetched = cursor.fetchall()
-    as_date = cache(_as_date)
+    as_date = cache(date.fromisoformat)  # only ``days`` distinct days to parse
     result: dict[int, dict[date, Counts]] = {}
-    for monitor_id, day, checks, successes in fetched:
-        result.setdefault(monitor_id, {})[as_date(day)] = Counts(checks, successes)
+    for monitor_id, cells in fetched:
+        by_day = result[monitor_id] = {}
+        for cell in cells.split(","):
+            day, checks, successes = cell.split(":")
+            by_day[as_date(day)] = Counts(int(checks), int(successes))
     return result
 
 
-def _as_date(value: date | str) -> date:
-    # PostgreSQL answers dates, SQLite ISO strings.
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _daily_rows(monitor_ids: list[int] | None, since: date) -> dict[int, dict[date, Counts]]:
+    """The same through the ORM, for databases without a packing aggregate."""
+    queryset = DailyRollup.objects.filter(day__gt=since)
+    if monitor_ids is not None:
+        queryset = queryset.filter(monitor_id__in=monitor_ids)
+    result: dict[int, dict[date, Counts]] = {}
+    for monitor_id, day, checks, successes in queryset.values_list(
+        "monitor_id", "day", "checks", "successes"
+    ):
+        result.setdefault(monitor_id, {})[day] = Counts(checks, successes)
+    return result
 
 
 def total(counts: Iterable[Counts]) -> Counts:
