@@ -5,13 +5,12 @@ any method. Only the contract's two shapes come back, always as JSON, with a
 status the contract knows, and data only for a valid key."""
 
 import json
-import os
 from urllib.parse import quote, quote_plus
 
 import pytest
 from django.http import QueryDict
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from incidents.models import Incident
@@ -19,16 +18,10 @@ from monitors.models import Category, Monitor
 from statuspage.bitup.actions import ACTIONS
 from statuspage.enums import Protocol, Severity, Status
 from statuspage.models import ApiKey
+from tests.fuzzing import fuzz_settings
 
 STATUSES = {200, 400, 401, 404, 405, 429}
-EXAMPLES = os.environ.get("FUZZ_EXAMPLES")
-FUZZ = settings(
-    max_examples=int(EXAMPLES or 600),
-    deadline=None,
-    derandomize=EXAMPLES is None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(examples=600)
 
 HOSTILE = [
     "' OR '1'='1", "1; DROP TABLE monitors_monitor; --", "1 UNION SELECT password FROM auth_user",

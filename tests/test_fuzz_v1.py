@@ -4,7 +4,6 @@ every operation, with a read-write, a read-only and a wrong key. No answer is a
 a JSON body that matches it; data the schema forbids is refused; a success is
 never had without a valid key."""
 
-import os
 from datetime import UTC, datetime
 
 import pytest
@@ -12,9 +11,9 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
@@ -28,18 +27,26 @@ from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
 from statuspage.enums import Protocol, Severity
 from statuspage.models import ApiKey
+from tests.fuzzing import fuzz_settings
+from tests.v1_bodies import INCIDENT, MAINTENANCE, MONITOR
 
-CONFIG = schemathesis.Config.from_dict(
-    {
-        # Valid and invalid data alike. The key is ours (below), not a generated one.
-        "generation": {"mode": "all", "with-security-parameters": False},
-        # The coverage phase's boundary values are worth their time here.
-        "phases": {"coverage": {"enabled": True}},
-    }
-)
-schema = schemathesis.openapi.from_wsgi(
-    "/v1/schema?format=json", get_wsgi_application(), config=CONFIG
-)
+
+def load_schema(phases: dict) -> schemathesis.BaseSchema:
+    """/v1/schema as the API serves it. Valid and invalid data alike; the key is
+    ours (below), not a generated one."""
+    config = schemathesis.Config.from_dict(
+        {"generation": {"mode": "all", "with-security-parameters": False}, "phases": phases}
+    )
+    return schemathesis.openapi.from_wsgi(
+        "/v1/schema?format=json", get_wsgi_application(), config=config
+    )
+
+
+# Random requests (hypothesis), some over existing rows and valid bodies.
+schema = load_schema({"coverage": {"enabled": False}})
+# Every boundary and wrong type of each field, parameter and header (schemathesis's
+# coverage phase), each once.
+boundaries = load_schema({"coverage": {"enabled": True}, "fuzzing": {"enabled": False}})
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -48,17 +55,10 @@ CHECKS = [
     negative_data_rejection,
     ignored_auth,
 ]
-# 16 operations x 3 keys: a bounded, repeatable run (under a minute on 2 cores)
+# 16 operations x 3 keys: a bounded, repeatable run (half a minute on 2 cores)
 # that still tries every operation with valid and invalid bodies, ids and headers.
-# FUZZ_EXAMPLES=500 makes a longer run with fresh examples, to hunt by hand.
-EXAMPLES = os.environ.get("FUZZ_EXAMPLES")
-FUZZ = settings(
-    max_examples=int(EXAMPLES or 50),
-    deadline=None,
-    derandomize=EXAMPLES is None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(examples=50)
+PATH = ParameterLocation.PATH
 
 
 @pytest.fixture
@@ -94,32 +94,19 @@ def existing_rows() -> dict[str, int]:
 # so that fuzzed values also reach the save and the answer, not only validation.
 VALID = {
     "monitors": [
+        {**MONITOR, "PingLocations": "USE, UK", "ExpectedStatusCodes": "200,301"},
         {
-            "Name": "Web", "Protocol": "h", "TestURL": "https://example.com/health",
-            "PingLocations": "USE, UK", "CheckFrequency": "1m", "Active": True,
-            "ResendFrequency": "n", "AllowRedirects": True, "ExpectedStatusCodes": "200,301",
-        },
-        {
-            "Name": "Mail", "Protocol": "p", "TestURL": "mail.example.com", "PortNumber": 25,
-            "PingLocations": "USW", "CheckFrequency": "30s", "Active": False,
-            "ResendFrequency": "5m",
+            **MONITOR, "Name": "Mail", "Protocol": "p", "TestURL": "mail.example.com",
+            "PortNumber": 25, "CheckFrequency": "30s", "Active": False, "ResendFrequency": "5m",
         },
     ],
-    "incidents": [
-        {
-            "Name": "Outage", "Severity": "o", "CurrentStatus": "iv", "Message": "Looking",
-            "Monitors": "1", "ApplyToStatusPagesOfAffectedMonitors": True,
-        },
-    ],
+    "incidents": [{**INCIDENT, "Monitors": "1"}],
     "maintenance": [
+        {**MAINTENANCE, "DownTimeMinutes": 30, "Monitors": "1"},
         {
-            "Name": "Upgrade", "StartDateTime": "2030-01-01T10:00:00Z", "DownTimeHours": 1,
-            "DownTimeMinutes": 30, "Monitors": "1",
-        },
-        {
-            "Name": "Patching", "StartDateTime": "2030-01-01T10:00:00Z", "DownTimeHours": 0,
-            "DownTimeMinutes": 45, "Recurring": True, "RecurEvery": "w", "RecurEveryNum": 2,
-            "RecurEndDateTime": "2031-01-01T00:00:00Z", "Monitors": "",
+            **MAINTENANCE, "Name": "Patching", "DownTimeHours": 0, "DownTimeMinutes": 45,
+            "Recurring": True, "RecurEvery": "w", "RecurEveryNum": 2,
+            "RecurEndDateTime": "2031-01-01T00:00:00Z",
         },
     ],
 }  # fmt: skip
@@ -136,6 +123,11 @@ def key(request, in_process) -> str:
     return KEYS[request.param]()
 
 
+@pytest.fixture
+def read_write_key(in_process) -> str:
+    return KEYS["read-write key"]()
+
+
 @schema.parametrize()
 @schema.given(data=st.data())
 @FUZZ
@@ -150,6 +142,23 @@ def test_every_answer_is_documented_and_never_a_5xx(case, data, key):
         kept = data.draw(st.sets(st.sampled_from(sorted(case.body))) if case.body else st.just(()))
         valid = data.draw(st.sampled_from(VALID[resource]))
         case.body = {**valid, **{name: case.body[name] for name in kept}}
+    call_and_validate(case, key)
+
+
+@boundaries.parametrize()
+@FUZZ
+def test_every_boundary_value_is_answered_as_documented(case, read_write_key):
+    # Read-only and wrong keys are refused before the body is read: the boundaries
+    # are the read-write key's. A valid id names an existing row, so that a PUT's
+    # body is validated rather than answered 404.
+    rows = existing_rows()
+    if "id" in (case.path_parameters or {}) and not case.meta.is_negative_at(PATH):
+        resource = case.path.split("/")[2].removeprefix("scheduled")
+        case.path_parameters = {**case.path_parameters, "id": rows[resource]}
+    call_and_validate(case, read_write_key)
+
+
+def call_and_validate(case: schemathesis.Case, key: str) -> None:
     # identity: the answers' gzip would otherwise reach the checks undecoded.
     headers = {"X-API-Key": key, "Accept-Encoding": "identity"}
     response = case.call_and_validate(headers=headers, checks=CHECKS)

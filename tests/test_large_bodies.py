@@ -16,6 +16,7 @@ from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
 from statuspage.enums import Protocol, Severity
 from statuspage.v1.bodylimit import MAX_BODY_BYTES
+from tests.v1_bodies import INCIDENT, MAINTENANCE, MONITOR
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +27,6 @@ FIVE_MIB = 5 * 1024 * 1024
 MEMORY_BOUND = 48 * 1024 * 1024
 TIME_BOUND = 5.0
 
-MONITOR = {
-    "Name": "Web", "Protocol": "h", "TestURL": "https://example.com/", "PingLocations": "USE",
-    "CheckFrequency": "1m", "Active": True, "ResendFrequency": "n", "AllowRedirects": True,
-    "ExpectedStatusCodes": "",
-}  # fmt: skip
-INCIDENT = {
-    "Name": "Outage", "Severity": "o", "CurrentStatus": "iv", "Message": "Looking",
-    "Monitors": "", "ApplyToStatusPagesOfAffectedMonitors": True,
-}  # fmt: skip
-MAINTENANCE = {
-    "Name": "Upgrade", "StartDateTime": "2030-01-01T10:00:00Z", "DownTimeHours": 1,
-    "DownTimeMinutes": 0, "Monitors": "",
-}  # fmt: skip
 BODIES = {
     "monitors": MONITOR,
     "incidents": INCIDENT,

@@ -7,23 +7,11 @@ from django.contrib.auth import get_user_model
 
 from statuspage.models import ApiKey
 from tests.conftest import V1Client
+from tests.v1_bodies import INCIDENT, MAINTENANCE, MONITOR
 
 pytestmark = pytest.mark.django_db
 
 KEY_NAME = "Grafana <ops> & deploys"
-MONITOR = {
-    "Name": "Web", "Protocol": "h", "TestURL": "https://example.com/", "PingLocations": "USE",
-    "CheckFrequency": "1m", "Active": True, "ResendFrequency": "n", "AllowRedirects": True,
-    "ExpectedStatusCodes": "",
-}  # fmt: skip
-INCIDENT = {
-    "Name": "Outage", "Severity": "o", "CurrentStatus": "iv", "Message": "Looking",
-    "Monitors": "", "ApplyToStatusPagesOfAffectedMonitors": True,
-}  # fmt: skip
-MAINTENANCE = {
-    "Name": "Upgrade", "StartDateTime": "2030-01-01T10:00:00Z", "DownTimeHours": 1,
-    "DownTimeMinutes": 0, "Monitors": "",
-}  # fmt: skip
 # (v1 prefix, admin path, a valid body, a change to it)
 RESOURCES = [
     ("monitors", "monitors/monitor", MONITOR, {"Name": "Web 2", "CheckFrequency": "5m"}),
