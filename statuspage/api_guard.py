@@ -46,7 +46,10 @@ def too_many(dialect: str, retry_after: int) -> HttpResponse:
         }
     else:
         body = {"detail": f"Request was throttled. Expected available in {retry_after} seconds."}
-    response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        body, status=429, json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )  # fmt: skip
     response["Retry-After"] = str(retry_after)
     return response
 

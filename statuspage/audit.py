@@ -2,8 +2,8 @@
 LogEntry), so that staff see which key changed what.
 
 A LogEntry needs a user: each key is stood for by one inactive user with no
-usable password (``api-key-<id>``, first name the key's name), made on its
-first write. The admin's History page shows it as "api-key-7 (grafana)"."""
+usable password (``api-key:<id>``, first name the key's name), made on its
+first write. The admin's History page shows it as "api-key:7 (grafana)"."""
 
 from typing import Any
 
@@ -22,7 +22,8 @@ def key_user(key: ApiKey) -> AbstractBaseUser:
     """The user standing for ``key`` in the history; its name follows the key's."""
     name = key.name[:FIRST_NAME_LENGTH]
     user, created = get_user_model().objects.get_or_create(
-        username=f"api-key-{key.pk}",
+        # ":" is refused in the admin's user names, so no person can hold this one.
+        username=f"api-key:{key.pk}",
         defaults={"first_name": name, "is_active": False, "password": make_password(None)},
     )
     if not created and user.first_name != name:

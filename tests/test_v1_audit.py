@@ -54,7 +54,7 @@ def test_the_history_page_shows_the_keys_name_for_a_create_and_an_update(
 
     entries = LogEntry.objects.filter(object_id=str(pk)).order_by("pk")
     assert [entry.action_flag for entry in entries] == [ADDITION, CHANGE]
-    assert {entry.user.username for entry in entries} == {f"api-key-{key.pk}"}
+    assert {entry.user.username for entry in entries} == {f"api-key:{key.pk}"}
     page = history(https_admin_client, admin_path, pk)
     assert "Grafana &lt;ops&gt; &amp; deploys" in page  # the key's name, escaped
     assert _changed_fields(entries[1].change_message) == sorted(change)
@@ -98,7 +98,7 @@ def test_each_key_has_one_stand_in_user_who_cannot_log_in(client, key):
     client.post("monitors", MONITOR)
     client.post("incidents", INCIDENT)
     user = get_user_model().objects.get()
-    assert (user.username, user.first_name) == (f"api-key-{key.pk}", KEY_NAME)
+    assert (user.username, user.first_name) == (f"api-key:{key.pk}", KEY_NAME)
     assert not user.is_active and not user.has_usable_password()
     assert not user.is_staff and not user.is_superuser
 
@@ -108,5 +108,5 @@ def test_a_renamed_key_is_named_anew_in_later_entries(client, key, https_admin_c
     key.name = "Grafana (prod)"
     key.save()
     client.put(f"monitors/{pk}", {**MONITOR, "Active": False})
-    assert get_user_model().objects.get(username=f"api-key-{key.pk}").first_name == "Grafana (prod)"
+    assert get_user_model().objects.get(username=f"api-key:{key.pk}").first_name == "Grafana (prod)"
     assert "Grafana (prod)" in history(https_admin_client, "monitors/monitor", pk)
