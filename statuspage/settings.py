@@ -237,6 +237,12 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 10.0},
     },
     "monitors.prune": {"task": "monitors.tasks.prune", "schedule": 3600.0},
+    # A new day's bars are built by this task, not by the first visitor's render.
+    "statuspage.warm-page": {
+        "task": "statuspage.tasks.warm_page",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
 }
 
 LOGGING = {
