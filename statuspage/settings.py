@@ -188,8 +188,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers unacknowledged messages after visibility_timeout; keep
     # it above the longest task so a slow batch is not run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 300,
+        # A Redis that vanishes without closing the connection (a failover, a
+        # network cut) must not hang a publish or an ack for good.
+        "socket_timeout": 10,
+        "socket_connect_timeout": 5,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers never give up on the broker (Celery's default is 100 attempts, then
+# the worker exits), and retry every second (statuspage/worker.py), so they
+# come back by themselves within a tick of Redis (tests/test_faults_redis.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CONSUMER = "statuspage.worker:Consumer"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

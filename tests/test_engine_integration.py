@@ -6,61 +6,17 @@ stops. It runs on a database of its own, whichever one the suite uses."""
 import os
 import subprocess
 import sys
-import time
 import uuid
-from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 import pytest
 import redis
 
 from tests.probe_servers import AnswerServer
-from tests.services import POSTGRES_URL, REDIS_URL, ROOT, need_postgres, need_redis
+from tests.product_processes import scratch_database, start, stop, wait_for
+from tests.services import REDIS_URL, ROOT, need_postgres, need_redis
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def scratch_database():
-    """A fresh PostgreSQL database, dropped afterwards; yields its URL."""
-    name = f"test_engine_it_{os.getpid()}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, *args], cwd=ROOT, env=env, stdout=log.open("w"),
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def wait_for(read, expected: object, processes: list[subprocess.Popen], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if read() == expected:
-            return
-        for process in processes:
-            assert process.poll() is None, f"{process.args[1:4]} exited"
-        time.sleep(0.2)
-    raise AssertionError(f"still {read()!r} after {timeout} s, expected {expected!r}")
 
 
 def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):

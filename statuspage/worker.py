@@ -1,0 +1,41 @@
+"""How a Celery worker holds on to the broker (``CELERY_WORKER_CONSUMER``).
+
+Redis stopped for a minute must not cost a worker its life, nor keep it away
+for long once Redis is back (tests/test_faults_redis.py):
+
+- Celery's consumer waits 2, 4, 6 ... up to 30 s between reconnection
+  attempts, so after a minute's outage it came back up to 30 s late; here it
+  tries every RECONNECT_EVERY seconds (a refused connection costs nothing).
+- Celery 5.7, on losing the connection, collects it (which detaches kombu's
+  transport, and with Redis gone leaves the channel half closed) and then
+  closes it again. That second close drops the channel's Redis pool, and the
+  next use of the channel (restoring the messages in hand at once, or the
+  late acknowledgement of a batch that was running) rebuilds the pool from
+  the detached transport and raises AttributeError: the worker stopped with
+  an "Unrecoverable error". Here the collected connection is not closed again
+  (as before Celery 5.7): its sockets are released already, acknowledgements
+  on the old channel fail with a logged connection error while Redis is down
+  (the messages come back after the visibility timeout, and recording drops
+  what was recorded) and go through once it is back.
+"""
+
+from functools import partial
+
+from celery.worker.consumer import Consumer as CeleryConsumer
+from kombu import Connection
+
+RECONNECT_EVERY = 1.0
+
+
+class Consumer(CeleryConsumer):
+    def ensure_connected(self, conn: Connection) -> Connection:
+        conn.ensure_connection = partial(
+            conn.ensure_connection, interval_start=RECONNECT_EVERY, interval_step=0,
+            interval_max=RECONNECT_EVERY,
+        )  # fmt: skip
+        return super().ensure_connected(conn)
+
+    def on_connection_error_after_connected(self, exc: Exception) -> None:
+        if self.connection is not None:
+            self.connection.close = lambda: None  # collected by Celery first; see above
+        super().on_connection_error_after_connected(exc)

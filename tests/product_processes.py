@@ -1,0 +1,361 @@
+"""The product as real processes, for the integration and fault tests: the
+web server, Celery workers and beat started as ``bin/run-all`` starts them,
+each a subprocess with its own log, on the environment a test gives them;
+and a local HTTP target that counts its hits per path."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import closing, contextmanager, suppress
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from monitors.queues import PROBE_QUEUES
+from tests.services import POSTGRES_URL, ROOT
+from tests.throwaway_servers import free_port, wait_for_port
+
+CELERY = ["-m", "celery", "-A", "statuspage"]
+# Variables of the developer's shell that would change what the product runs on.
+UNSET = {"DEBUG", "CACHE_URL", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+
+
+@contextmanager
+def scratch_database():
+    """A fresh database on the machine's PostgreSQL, dropped afterwards; yields its URL."""
+    name = f"test_engine_it_{os.getpid()}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=log.open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wait_for(read, expected: object, processes: list[subprocess.Popen], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if read() == expected:
+            return
+        for process in processes:
+            assert process.poll() is None, f"{process.args[1:4]} exited"
+        time.sleep(0.2)
+    raise AssertionError(f"still {read()!r} after {timeout} s, expected {expected!r}")
+
+
+def product_env(var_dir: Path, **settings: str) -> dict[str, str]:
+    """Production settings (DEBUG off, a secret, plain HTTP on 127.0.0.1),
+    a dispatch tick of one second, and ``settings`` on top."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
+        "SECRET_KEY": "fault-tests-not-secret",
+        "DEBUG": "false",
+        "HTTPS_ONLY": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "VAR_DIR": str(var_dir),
+        "PROBE_DISPATCH_INTERVAL": "1",
+        "LOG_LEVEL": "INFO",
+        "ENGINE_KEY_PREFIX": "faults:",
+        **settings,
+    }
+
+
+class Product:
+    """The product's processes on one environment, by name ("web", "main",
+    "probes", "beat", ...), each logging to ``<folder>/<name>.log``."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.folder, self.env = folder, env
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.url = ""
+
+    def manage(self, *args: str, stdin: str | None = None) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, input=stdin,
+            capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}"
+        return done.stdout
+
+    def install(self, static: Path | None = None) -> None:
+        """Migrate, and serve the static files collected in ``static`` (or collect them)."""
+        self.manage("migrate", "-v0", "--noinput")
+        if static:
+            (Path(self.env["VAR_DIR"]) / "static").symlink_to(static, target_is_directory=True)
+        else:
+            self.manage("collectstatic", "--noinput", "-v0")
+
+    def shell(self, code: str, stdin: str | None = None) -> str:
+        """What ``code`` prints, run by ``manage.py shell``."""
+        return self.manage("shell", "-v0", "-c", code, stdin=stdin).strip()
+
+    def api_key(self) -> str:
+        return self.manage("createapikey", "fault tests").split()[-1]
+
+    def create_monitors(self, urls: list[str], frequency: int, spread: bool = True) -> list[int]:
+        """HTTP monitors, one per URL, retries 0; ``spread`` puts their first
+        checks evenly over the first interval (each on a grid of its own)."""
+        spec = json.dumps({"urls": urls, "frequency": frequency, "spread": spread})
+        return json.loads(self.shell(CREATE_MONITORS, stdin=spec))
+
+    def _start(self, name: str, args: list[str]) -> subprocess.Popen:
+        self.processes[name] = start(args, self.env, self.folder / f"{name}.log")
+        return self.processes[name]
+
+    def start_web(self) -> str:
+        port = free_port()
+        self._start("web", ["-m", "gunicorn", "statuspage.wsgi", "--bind", f"127.0.0.1:{port}",
+                            "--workers", "2", "--threads", "4", "--access-logfile", "-",
+                            "--graceful-timeout", "5"])  # fmt: skip
+        wait_for_port(port, timeout=30)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    def start_main_worker(self, name: str = "main") -> subprocess.Popen:
+        """The worker for every queue but the probes' (dispatch, alerts, housekeeping)."""
+        probes = ",".join(PROBE_QUEUES)
+        return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
+                                  "--concurrency", "2", "--exclude-queues", probes])  # fmt: skip
+
+    def start_probe_worker(self, name: str = "probes", threads: int = 8) -> subprocess.Popen:
+        return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
+                                  "--pool", "threads", "--concurrency", str(threads),
+                                  "--queues", ",".join(PROBE_QUEUES)])  # fmt: skip
+
+    def start_beat(self, name: str = "beat") -> subprocess.Popen:
+        schedule = str(self.folder / f"{name}-schedule")
+        return self._start(name, [*CELERY, "beat", "--loglevel", "INFO", "-s", schedule])
+
+    def start_all(self) -> None:
+        """What ``bin/run-all`` starts: web, main worker, probe worker, beat."""
+        self.start_web()
+        self.start_main_worker()
+        self.start_probe_worker()
+        self.start_beat()
+
+    def start_run_all(self) -> str:
+        """Everything at once as ``make run`` starts it (``bin/run-all``: web,
+        main worker, probe worker, beat), logging to run-all.log."""
+        port = free_port()
+        self.processes["run-all"] = subprocess.Popen(
+            [str(ROOT / "bin" / "run-all")], cwd=ROOT, env=self.env | {"PORT": str(port)},
+            stdout=(self.folder / "run-all.log").open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_for_port(port, timeout=60)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    def pids(self) -> dict[str, int]:
+        return {name: process.pid for name, process in self.processes.items()}
+
+    def assert_alive(self) -> None:
+        dead = {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+        assert not dead, f"exited: {dead}"
+
+    def log(self, name: str) -> str:
+        return (self.folder / f"{name}.log").read_text(errors="replace")
+
+    def print_logs(self, tail: int = 6000) -> None:
+        for name in self.processes:
+            print(f"--- {name}.log\n{self.log(name)[-tail:]}")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            stop(process)
+            with suppress(ProcessLookupError):  # whatever it started, in its own group
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+CREATE_MONITORS = """
+import json, sys
+from datetime import timedelta
+from django.db.models import F
+from django.utils import timezone
+from monitors.models import Monitor
+
+spec = json.load(sys.stdin)
+now, count, ids = timezone.now(), len(spec["urls"]), []
+for i, url in enumerate(spec["urls"]):
+    monitor = Monitor.objects.create(
+        name=f"Fault {i:03d}", protocol="http", target=url, frequency=spec["frequency"],
+        retries=0, timeout=5,
+    )
+    ids.append(monitor.pk)
+    if spec["spread"]:
+        first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
+        Monitor.objects.filter(pk=monitor.pk).update(
+            next_check_at=first, claimed_at=F("updated_at")
+        )
+print(json.dumps(ids))
+"""
+
+
+class CountingTarget:
+    """A local HTTP server: every path answers 200 after ``delay`` seconds,
+    and ``hits`` counts the requests per path."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay, self.hits, lock = delay, Counter(), threading.Lock()
+        target = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with lock:
+                    target.hits[self.path] += 1
+                time.sleep(target.delay)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except ConnectionError:  # a probe cut off (its worker killed)
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def urls(self, count: int) -> list[str]:
+        port = self.server.server_address[1]
+        return [f"http://127.0.0.1:{port}/m/{i}" for i in range(count)]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Reader:
+    """Reads the product's database from the test (PostgreSQL, or the embedded
+    default's SQLite file), a connection per question, so it survives the
+    server's restarts."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sqlite = url.startswith("sqlite:///")
+
+    def rows(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        if self.sqlite:
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30)) as db:
+                return db.execute(sql.replace("%s", "?"), params).fetchall()
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as db:
+            return db.execute(sql, params).fetchall()
+
+    def checks(self, since: datetime | None = None) -> dict[int, list[datetime]]:
+        """Each monitor's check times (oldest first), those after ``since`` if given."""
+        where, params = ("WHERE checked_at > %s", [since]) if since else ("", [])
+        found: dict[int, list] = {}
+        sql = f"SELECT monitor_id, checked_at FROM monitors_checkresult {where} ORDER BY 2"  # noqa: S608
+        for monitor_id, at in self.rows(sql, params):
+            if isinstance(at, str):  # SQLite's text, in UTC
+                at = datetime.fromisoformat(at).replace(tzinfo=UTC)
+            found.setdefault(monitor_id, []).append(at)
+        return found
+
+    def now(self):
+        return self.rows("SELECT now()")[0][0]
+
+    def counted_twice(self) -> dict[int, tuple[int, int]]:
+        """Monitors whose rollups count a different number of checks than they have results."""
+        sql = """
+            SELECT m.id, (SELECT coalesce(sum(checks), 0) FROM monitors_hourlyrollup
+                          WHERE monitor_id = m.id),
+                   (SELECT count(*) FROM monitors_checkresult WHERE monitor_id = m.id)
+            FROM monitors_monitor m"""
+        rows = self.rows(sql)
+        return {pk: (rolled, results) for pk, rolled, results in rows if rolled != results}
+
+
+def too_close(checks: dict[int, list], seconds: float) -> dict[int, list]:
+    """Pairs of one monitor's consecutive checks less than ``seconds`` apart."""
+    close = {}
+    for pk, times in checks.items():
+        pairs = [(a, b) for a, b in zip(times, times[1:], strict=False)]
+        if bad := [(a, b) for a, b in pairs if (b - a).total_seconds() < seconds]:
+            close[pk] = bad
+    return close
+
+
+def answers(base: str, paths: list[str], headers: dict | None = None) -> dict[str, object]:
+    """Each path's status code (or the error that stood in for one)."""
+    found: dict[str, object] = {}
+    for path in paths:
+        try:
+            found[path] = requests.get(base + path, headers=headers, timeout=5).status_code
+        except requests.RequestException as error:
+            found[path] = type(error).__name__
+    return found
+
+
+def within(deadline: float, condition: Callable[[], bool], every: float = 0.25) -> float | None:
+    """Seconds until ``condition()`` held, or None when ``deadline`` (monotonic) passed."""
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(every)
+    return None
+
+
+@pytest.fixture(scope="session", name="collected_static")
+def collected_static_fixture(tmp_path_factory) -> Path:
+    """The static files collected once for every product a session starts."""
+    var_dir = tmp_path_factory.mktemp("static-var")
+    env = product_env(var_dir) | {"DJANGO_SETTINGS_MODULE": "statuspage.settings"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, check=True, timeout=180,
+    )  # fmt: skip
+    return var_dir / "static"
+
+
+@pytest.fixture(name="product")
+def product_fixture(tmp_path, throwaway_postgres, throwaway_redis, collected_static):
+    """The product, not started yet, installed on a PostgreSQL and a Redis of
+    its own (the broker on Redis database 0, the cache on 1)."""
+    redis_base = throwaway_redis.url.rsplit("/", 1)[0]
+    env = product_env(
+        tmp_path,
+        DATABASE_URL=throwaway_postgres.url,
+        CELERY_BROKER_URL=f"{redis_base}/0",
+        CACHE_URL=f"{redis_base}/1",
+    )
+    running = Product(tmp_path, env)
+    running.install(collected_static)
+    yield running
+    running.stop()
+    running.print_logs()  # shown when the test failed

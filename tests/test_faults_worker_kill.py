@@ -1,0 +1,110 @@
+"""A probe worker killed with SIGKILL in the middle of a batch, beside a
+second probe worker, on a PostgreSQL and a Redis of their own: every monitor
+is checked again within an interval and a tick of the kill, the killed
+worker's batches are redelivered by the broker and run by the other worker,
+and no check is counted twice. The broker here hands out unacknowledged
+messages again after a few seconds (tests/fault_settings.py), so the batches
+of the living worker are redelivered too: recording must drop those copies."""
+
+import base64
+import json
+import os
+import re
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from tests.product_processes import (  # noqa: F401
+    CountingTarget,
+    Reader,
+    collected_static_fixture,
+    product_fixture,
+    too_close,
+    within,
+)
+
+pytestmark = pytest.mark.slow
+
+FREQUENCY = 10
+TICK = 1  # PROBE_DISPATCH_INTERVAL
+PROBE_SECONDS = 1.5  # how long the target takes to answer
+VISIBILITY_TIMEOUT = 3
+
+
+def batches_in_hand(log: str) -> set[str]:
+    """Ids of the probe batches a worker received and did not finish."""
+    received = set(re.findall(r"probe_batch\[([0-9a-f-]+)\] received", log))
+    return received - set(re.findall(r"probe_batch\[([0-9a-f-]+)\] (?:succeeded|raised)", log))
+
+
+def unacknowledged(broker: redis.Redis, prefix: str) -> dict[str, list]:
+    """The items (monitor id, slot) of every batch handed out and not yet acknowledged."""
+    found = {}
+    for raw in broker.hvals(f"{prefix}unacked"):
+        message = json.loads(raw)[0]
+        args = json.loads(base64.b64decode(message["body"]))[0]
+        found[message["headers"]["id"]] = args[1]
+    return found
+
+
+def test_a_probe_worker_killed_mid_batch_loses_no_check_and_counts_none_twice(
+    product, throwaway_redis
+):
+    target = CountingTarget(delay=PROBE_SECONDS)
+    product.env |= {"FAULT_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT), "PROBE_BATCH_SIZE": "3"}
+    monitors = product.create_monitors(target.urls(30), FREQUENCY)
+    product.start_main_worker()
+    victim, survivor = product.start_probe_worker("probes1"), product.start_probe_worker("probes2")
+    product.start_beat()
+    db = Reader(product.env["DATABASE_URL"])
+    broker = redis.Redis.from_url(throwaway_redis.url)
+    prefix = product.env["ENGINE_KEY_PREFIX"]
+    started = time.monotonic()
+    assert within(started + 40, lambda: set(db.checks()) >= set(monitors)) is not None
+
+    def probing() -> bool:  # the victim holds a batch whose probes are under way
+        held = unacknowledged(broker, prefix)
+        in_hand, now = batches_in_hand(product.log("probes1")), datetime.now(UTC)
+        begun = [now - datetime.fromisoformat(items[0][1]) for task_id, items in held.items()
+                 if task_id in in_hand]  # fmt: skip
+        return any(timedelta(seconds=0.2) < since < timedelta(seconds=1) for since in begun)
+
+    assert within(time.monotonic() + 20, probing, every=0.05) is not None
+    held = unacknowledged(broker, prefix)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(10)
+    killed_at = db.now()
+    lost = batches_in_hand(product.log("probes1")) & set(held)
+    assert lost, "the worker held no batch when it was killed"
+
+    time.sleep(FREQUENCY + TICK + PROBE_SECONDS + 2)
+    first_after = {pk: min(times) for pk, times in db.checks(killed_at).items()}
+    unchecked = [pk for pk in monitors if pk not in first_after]
+    late = {pk: (at - killed_at).total_seconds() for pk, at in first_after.items()
+            if at - killed_at > timedelta(seconds=FREQUENCY + TICK)}  # fmt: skip
+    assert unchecked == [] and late == {}, "monitors not checked within an interval and a tick"
+
+    # The killed worker's batches were redelivered to the other worker and their checks recorded.
+    survivor_log = product.log("probes2")
+    assert all(f"probe_batch[{task_id}] received" in survivor_log for task_id in lost)
+    checks = db.checks()
+    for task_id in lost:
+        for pk, slot in held[task_id]:
+            due = datetime.fromisoformat(slot)
+            on_time = [
+                at for at in checks[pk] if due <= at < due + timedelta(seconds=FREQUENCY / 2)
+            ]
+            assert on_time, f"monitor {pk}'s check due at {slot} was lost with the killed worker"
+    # Copies of batches that had already been recorded ran and recorded nothing...
+    assert re.search(r"probe_batch\[[0-9a-f-]+\] succeeded in [0-9.]+s: 0$", survivor_log, re.M)
+    # ... so no check is counted twice.
+    assert too_close(checks, FREQUENCY / 2) == {}
+    assert db.counted_twice() == {}
+    for pk, url in zip(monitors, target.urls(len(monitors)), strict=True):
+        assert target.hits[url.split(str(target.server.server_address[1]))[1]] >= len(checks[pk])
+    assert survivor.poll() is None
+    print(f"killed {len(lost)} batches in hand; {sum(map(len, checks.values()))} checks recorded "
+          f"in {time.monotonic() - started:.0f} s")  # fmt: skip
