@@ -5,6 +5,7 @@ and a local HTTP target that counts its hits per path."""
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -298,6 +299,12 @@ class Reader:
             FROM monitors_monitor m"""
         rows = self.rows(sql)
         return {pk: (rolled, results) for pk, rolled, results in rows if rolled != results}
+
+
+def batches_in_hand(log: str) -> set[str]:
+    """Ids of the probe batches a worker's log says it received and did not finish."""
+    received = set(re.findall(r"probe_batch\[([0-9a-f-]+)\] received", log))
+    return received - set(re.findall(r"probe_batch\[([0-9a-f-]+)\] (?:succeeded|raised)", log))
 
 
 def too_close(checks: dict[int, list], seconds: float) -> dict[int, list]:

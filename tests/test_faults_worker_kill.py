@@ -20,6 +20,7 @@ import redis
 from tests.product_processes import (  # noqa: F401
     CountingTarget,
     Reader,
+    batches_in_hand,
     collected_static_fixture,
     product_fixture,
     too_close,
@@ -32,12 +33,6 @@ FREQUENCY = 10
 TICK = 1  # PROBE_DISPATCH_INTERVAL
 PROBE_SECONDS = 1.5  # how long the target takes to answer
 VISIBILITY_TIMEOUT = 3
-
-
-def batches_in_hand(log: str) -> set[str]:
-    """Ids of the probe batches a worker received and did not finish."""
-    received = set(re.findall(r"probe_batch\[([0-9a-f-]+)\] received", log))
-    return received - set(re.findall(r"probe_batch\[([0-9a-f-]+)\] (?:succeeded|raised)", log))
 
 
 def unacknowledged(broker: redis.Redis, prefix: str) -> dict[str, list]:
