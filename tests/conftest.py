@@ -32,44 +32,6 @@ def make_monitor(db):
     return make
 
 
-class V1Client:
-    """Calls /v1/ over HTTPS (production redirects plain HTTP) with an X-API-Key."""
-
-    def __init__(self, key: str | None) -> None:
-        from django.test import Client
-
-        self.client, self.key = Client(), key
-
-    def call(self, method: str, path: str, body=None, *, key="default", raw=None, **kwargs):
-        import json
-
-        key = self.key if key == "default" else key
-        data = raw if raw is not None else ("" if body is None else json.dumps(body))
-        kwargs.setdefault("content_type", "application/json")
-        headers = {"X-API-Key": key} if key is not None else {}
-        return self.client.generic(
-            method, f"/v1/{path}", data, secure=True, headers=headers, **kwargs
-        )
-
-    def get(self, path: str, **kwargs):
-        return self.call("GET", path, **kwargs)
-
-    def post(self, path: str, body=None, **kwargs):
-        return self.call("POST", path, body, **kwargs)
-
-    def put(self, path: str, body=None, **kwargs):
-        return self.call("PUT", path, body, **kwargs)
-
-    def delete(self, path: str, **kwargs):
-        return self.call("DELETE", path, **kwargs)
-
-
-@pytest.fixture
-def v1(db, api_key) -> V1Client:
-    """The v1 API with a read-write key: ``v1.post("monitors", {...})``."""
-    return V1Client(api_key)
-
-
 class HttpsClient(Client):
     """A test client that always speaks HTTPS, as clients of a production
     (HTTPS-only, SECURE_SSL_REDIRECT) deployment do."""
@@ -147,12 +109,42 @@ def make_channel(db):
     return make
 
 
+class V1Client:
+    """Calls /v1/ over HTTPS (production redirects plain HTTP) with an X-API-Key."""
+
+    def __init__(self, key: str | None) -> None:
+        from django.test import Client
+
+        self.client, self.key = Client(), key
+
+    def call(self, method: str, path: str, body=None, *, key="default", raw=None, **kwargs):
+        import json
+
+        key = self.key if key == "default" else key
+        data = raw if raw is not None else ("" if body is None else json.dumps(body))
+        kwargs.setdefault("content_type", "application/json")
+        headers = {"X-API-Key": key} if key is not None else {}
+        return self.client.generic(
+            method, f"/v1/{path}", data, secure=True, headers=headers, **kwargs
+        )
+
+    def get(self, path: str, **kwargs):
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, body=None, **kwargs):
+        return self.call("POST", path, body, **kwargs)
+
+    def put(self, path: str, body=None, **kwargs):
+        return self.call("PUT", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.call("DELETE", path, **kwargs)
+
+
 @pytest.fixture
-def https_admin_client(db, admin_user) -> "HttpsClient":
-    """A logged-in superuser speaking HTTPS, as staff of a production deployment do."""
-    client = HttpsClient()
-    client.force_login(admin_user)
-    return client
+def v1(db, api_key) -> V1Client:
+    """The v1 API with a read-write key: ``v1.post("monitors", {...})``."""
+    return V1Client(api_key)
 
 
 @pytest.fixture
@@ -227,3 +219,11 @@ def seed_page(db):
         return monitors
 
     return seed
+
+
+@pytest.fixture
+def https_admin_client(db, admin_user) -> "HttpsClient":
+    """A logged-in superuser speaking HTTPS, as staff of a production deployment do."""
+    client = HttpsClient()
+    client.force_login(admin_user)
+    return client
