@@ -8,6 +8,7 @@ so what is measured is what a visitor's first request meets, TLS handshake
 included, and the certificate is read on every check.
 """
 
+import errno
 import json
 import re
 import ssl
@@ -119,7 +120,11 @@ def describe_error(exc: aiohttp.ClientError) -> str:
         return "too many redirects"
     if isinstance(exc, aiohttp.InvalidURL):
         return "invalid URL"
-    if isinstance(exc, aiohttp.ServerDisconnectedError):
+    # A server that hangs up reads as a clean close or, when our request was
+    # already on its way, as a reset: the same event to a person.
+    if isinstance(exc, aiohttp.ServerDisconnectedError) or (
+        isinstance(exc, aiohttp.ClientOSError) and exc.errno == errno.ECONNRESET
+    ):
         return "server closed the connection"
     if isinstance(exc, aiohttp.ClientPayloadError):
         return "response cut short"
