@@ -178,6 +178,13 @@ class Product:
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
+    def wait_for_dispatch(self, worker: str = "main", timeout: float = 60) -> None:
+        """Until the engine runs (beat's dispatch done by ``worker``): monitors
+        made from then on are not overdue when first claimed, so they are not
+        caught up on (a late check, then the next one on time)."""
+        done = lambda: "monitors.tasks.dispatch[" in self.log(worker).split("ready.", 1)[-1]  # noqa: E731
+        assert within(time.monotonic() + timeout, done) is not None, "the engine never dispatched"
+
     def pids(self) -> dict[str, int]:
         return {name: process.pid for name, process in self.processes.items()}
 

@@ -25,11 +25,12 @@ WINDOW = 20
 
 def test_two_beats_at_once_check_every_monitor_once_per_interval(product):
     target = CountingTarget()
-    monitors = product.create_monitors(target.urls(30), FREQUENCY)
     product.start_main_worker()
     product.start_probe_worker()
     product.start_beat("beat1")
     product.start_beat("beat2")
+    product.wait_for_dispatch()
+    monitors = product.create_monitors(target.urls(30), FREQUENCY)
     db = Reader(product.env["DATABASE_URL"])
     assert within(time.monotonic() + 30, lambda: set(db.checks()) >= set(monitors)) is not None
 

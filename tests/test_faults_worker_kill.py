@@ -40,8 +40,9 @@ def unacknowledged(broker: redis.Redis, prefix: str) -> dict[str, list]:
     found = {}
     for raw in broker.hvals(f"{prefix}unacked"):
         message = json.loads(raw)[0]
-        args = json.loads(base64.b64decode(message["body"]))[0]
-        found[message["headers"]["id"]] = args[1]
+        if message["headers"]["task"] == "monitors.tasks.probe_batch":  # not dispatch, say
+            location, items = json.loads(base64.b64decode(message["body"]))[0]
+            found[message["headers"]["id"]] = items
     return found
 
 
@@ -50,10 +51,11 @@ def test_a_probe_worker_killed_mid_batch_loses_no_check_and_counts_none_twice(
 ):
     target = CountingTarget(delay=PROBE_SECONDS)
     product.env |= {"FAULT_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT), "PROBE_BATCH_SIZE": "3"}
-    monitors = product.create_monitors(target.urls(30), FREQUENCY)
     product.start_main_worker()
     victim, survivor = product.start_probe_worker("probes1"), product.start_probe_worker("probes2")
     product.start_beat()
+    product.wait_for_dispatch()
+    monitors = product.create_monitors(target.urls(30), FREQUENCY)
     db = Reader(product.env["DATABASE_URL"])
     broker = redis.Redis.from_url(throwaway_redis.url)
     prefix = product.env["ENGINE_KEY_PREFIX"]

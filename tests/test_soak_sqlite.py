@@ -122,7 +122,7 @@ def test_web_and_worker_writing_sqlite_at_once_for_ten_minutes_never_lock(
         keys = [product.api_key() for _ in range(KEYS)]
         product.start_run_all()
         db = Reader(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-        assert within(time.monotonic() + 60, lambda: set(db.checks()) >= set(monitors))
+        assert within(time.monotonic() + 60, lambda: set(db.checks()) >= set(monitors)) is not None
         load = Load(product.url, keys, target.urls(1)[0].rsplit("/m/", 1)[0])
         threads = [threading.Thread(target=load.writer, args=(n,)) for n in range(WRITERS)]
         threads.append(threading.Thread(target=load.reader))
