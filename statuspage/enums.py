@@ -28,6 +28,15 @@ class Spelling(Generic[V]):
     def code(self, stored: V) -> str:
         return self._code[stored]
 
+    def nearest_code(self, stored: int) -> str:
+        """The code of ``stored``, or of the closest listed value: a row edited
+        outside the admin and the API (say to 5 s) must not break a whole list,
+        and the contract has no code for it."""
+        if stored in self._code:
+            return self._code[stored]
+        closest = min(self._code, key=lambda value: abs(value - stored))  # type: ignore[operator]
+        return self._code[closest]
+
     def stored(self, code: str) -> V:
         """The stored value for ``code``; KeyError when the API has no such code."""
         return self._stored[code]

@@ -291,3 +291,12 @@ def test_every_bad_field_is_named_at_once(v1):
     errors = v1.post("monitors", body).json()
     assert set(errors) == {"Name", "PingLocations", "AllowRedirects"}
     assert errors["AllowRedirects"] == ["This field is required when Protocol is h."]
+
+
+def test_a_monitor_edited_outside_the_api_to_an_unlisted_frequency_still_lists(v1, make_monitor):
+    make_monitor(frequency=5, resend_every=7, ssl_alert_days=2)
+    response = v1.get("monitors")
+    assert response.status_code == 200
+    listed = response.json()[0]
+    assert (listed["CheckFrequency"], listed["ResendFrequency"]) == ("30s", "n")
+    assert listed["SSLExpiringAlertFrequency"] == "1d"
