@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+
 def _newest_pg_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     return found[-1] if found else Path("/usr/lib/postgresql/15/bin")
