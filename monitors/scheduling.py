@@ -75,7 +75,12 @@ def slots(
         slot = next_check_at
     else:  # late: the latest slot not after now, the missed ones are skipped
         slot = next_check_at + ((now - next_check_at) // step) * step
-    return slot, slot + step
+    following = slot + step
+    if following - now < step / 2:
+        # A late check runs now; the grid's next slot would follow it within
+        # half an interval (after a stall), so that one is skipped too.
+        following += step
+    return slot, following
 
 
 _CLAIM_RESCHEDULED_PG = """
@@ -111,7 +116,10 @@ WITH due AS (
     FROM stepped
 )
 UPDATE monitors_monitor m
-SET next_check_at = s.slot + make_interval(secs => s.step),
+SET next_check_at = s.slot + make_interval(secs => s.step * CASE
+        -- as slots() does: skip a next slot within half an interval of now
+        WHEN s.slot + make_interval(secs => s.step) - %(now)s < make_interval(secs => s.step / 2.0)
+        THEN 2 ELSE 1 END),
     claimed_at = GREATEST(%(now)s, m.updated_at)
 FROM slotted s WHERE m.id = s.id
 RETURNING m.id, s.slot, m.frequency, m.locations, s.due_since

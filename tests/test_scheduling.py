@@ -60,6 +60,21 @@ def test_a_monitor_far_behind_runs_once_for_its_latest_slot(make_monitor, caplog
 
 
 @pytest.mark.django_db
+def test_after_a_stall_a_late_check_is_not_followed_by_another_within_half_an_interval(
+    make_monitor,
+):
+    # Due at T0, claimed only at T0 + 25 s (a stall): the late check runs now,
+    # and the grid's next slot (T0 + 30 s) would crowd it, so the one after is next.
+    monitor = make_monitor(frequency=30, next_check_at=T0)
+    assert claimed(T0 + timedelta(seconds=25)) == {monitor.pk: T0}
+    assert next_check(monitor) == T0 + timedelta(seconds=60)
+    # Late by less than half an interval, the grid's next slot stays.
+    other = make_monitor(frequency=30, next_check_at=T0 + timedelta(seconds=100))
+    assert claimed(T0 + timedelta(seconds=110))[other.pk] == T0 + timedelta(seconds=100)
+    assert next_check(other) == T0 + timedelta(seconds=130)
+
+
+@pytest.mark.django_db
 def test_only_active_monitors_due_within_the_lookahead_are_claimed(make_monitor, settings):
     settings.PROBE_DISPATCH_INTERVAL = 2.0  # lookahead 3 s
     soon = make_monitor(next_check_at=T0 + timedelta(seconds=2.5))
