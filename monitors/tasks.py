@@ -19,7 +19,7 @@ from celery.signals import task_revoked
 from django.conf import settings
 from django.utils import timezone
 
-from monitors import recording, scheduling, state
+from monitors import heartbeats, recording, scheduling, state
 from monitors.models import Monitor
 from monitors.probes.runner import Job, Outcome, shared_loop
 from monitors.queues import probe_queue
@@ -39,6 +39,7 @@ _last_late_warning: dict[str, float] = {}
 def dispatch() -> int:
     """Claim the due monitors and queue their checks."""
     now = timezone.now()
+    heartbeats.dispatched(now)
     claims = scheduling.claim_all(now)
     scheduling.report_skipped(claims, now)
     for batch in scheduling.batches(claims, now):

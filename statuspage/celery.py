@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "statuspage.settings")
 app = Celery("statuspage")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+from statuspage.worker import Heartbeat  # noqa: E402
+
+app.steps["worker"].add(Heartbeat)

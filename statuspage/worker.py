@@ -19,12 +19,15 @@ for long once Redis is back (tests/test_faults_redis.py):
   what was recorded) and go through once it is back.
 """
 
+import logging
 from functools import partial
 
+from celery import bootsteps
 from celery.worker.consumer import Consumer as CeleryConsumer
 from kombu import Connection
 
 RECONNECT_EVERY = 1.0
+logger = logging.getLogger(__name__)
 
 
 class Consumer(CeleryConsumer):
@@ -39,3 +42,41 @@ class Consumer(CeleryConsumer):
         if self.connection is not None:
             self.connection.close = lambda: None  # collected by Celery first; see above
         super().on_connection_error_after_connected(exc)
+
+
+class Heartbeat(bootsteps.StartStopStep):
+    """Records the worker in the engine's heartbeats (monitors/heartbeats.py)
+    every WORKER_EVERY seconds from the worker's own timer, whatever its pool:
+    a worker whose main process is stuck or dead stops reporting, and the
+    health check, the admin and the page notice."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def start(self, worker) -> None:  # type: ignore[no-untyped-def]
+        from monitors import heartbeats
+
+        self._report(worker, started=True)
+        self._timer = worker.timer.call_repeatedly(
+            heartbeats.WORKER_EVERY, self._report, (worker,), priority=10
+        )
+
+    def stop(self, worker) -> None:  # type: ignore[no-untyped-def]
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.cancel()
+
+    @staticmethod
+    def _report(worker, started: bool = False) -> None:  # type: ignore[no-untyped-def]
+        from django.db import close_old_connections
+
+        from monitors import heartbeats
+        from monitors.queues import PROBE_QUEUES
+
+        queues = {queue.name for queue in worker.app.amqp.queues.consume_from.values()}
+        locations = [name.split(".", 1)[1] for name in PROBE_QUEUES if name in queues]
+        try:
+            close_old_connections()
+            record = heartbeats.worker_started if started else heartbeats.worker_alive
+            record(worker.hostname, locations)
+        except Exception:  # a database outage must not stop the worker
+            logger.warning("could not record this worker's heartbeat", exc_info=True)

@@ -1,5 +1,5 @@
 from monitors.models.category import Category
-from monitors.models.engine import LocationResult
+from monitors.models.engine import Heartbeat, LocationResult
 from monitors.models.history import CheckResult, DailyRollup, HourlyRollup, StatusEvent
 from monitors.models.monitor import Monitor
 
@@ -7,6 +7,7 @@ __all__ = [
     "Category",
     "CheckResult",
     "DailyRollup",
+    "Heartbeat",
     "HourlyRollup",
     "LocationResult",
     "Monitor",

@@ -42,3 +42,31 @@ class LocationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monitor_id} {self.location}: {self.status}"
+
+
+class Heartbeat(models.Model):
+    """When a part of the engine last showed it was alive: beat (its last
+    dispatch) and each Celery worker (every few seconds while it runs).
+
+    The database holds them rather than the cache so that "the engine is
+    silent" stays true through a cache outage, and every web process, the
+    health check and the admin read the same answer.
+    """
+
+    class Kind(models.TextChoices):
+        DISPATCH = "dispatch", _("beat's dispatch")
+        WORKER = "worker", _("worker")
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The probe locations a worker serves ("USE,UK"); empty for a worker that
+    # serves no probe queue, and for the dispatch.
+    locations = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("engine heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%H:%M:%S}"
