@@ -46,9 +46,12 @@ test: install-dev
 bench-probes: install
 	$(PY) bench/probes.py
 
+## Lint, format, layers and types (CI runs it before the tests).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var

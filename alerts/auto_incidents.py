@@ -4,8 +4,8 @@ the probe's reason: it may name internal addresses."""
 
 from alerts.messages import duration
 from alerts.models import Alert, AlertEvent, AutoIncidentRule, OpenedIncident
+from core.enums import IncidentStatus
 from incidents.models import Incident
-from statuspage.enums import IncidentStatus
 
 
 def follow(alerts: list[Alert]) -> None:

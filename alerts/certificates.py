@@ -8,9 +8,9 @@ from django.db.models import OuterRef, Subquery
 
 from alerts.issue import AlertSpec, raise_alerts
 from alerts.models import Alert, AlertEvent
+from core.enums import SSL_ALERT_DAYS
+from core.timefmt import v1_datetime
 from monitors.models import Monitor
-from statuspage.enums import SSL_ALERT_DAYS
-from statuspage.timefmt import v1_datetime
 
 EVERY = timedelta(days=1)
 
@@ -20,7 +20,7 @@ def warn_of_expiring_certificates(now: datetime, *, in_maintenance: set[int]) ->
     last_warning = Alert.objects.filter(
         monitor=OuterRef("pk"), event=AlertEvent.CERTIFICATE
     ).order_by("-created_at", "-pk")
-    horizon = now + timedelta(days=max(SSL_ALERT_DAYS.values()))
+    horizon = now + timedelta(days=max(SSL_ALERT_DAYS))
     monitors = (
         Monitor.objects.active()
         .filter(ssl_alert_days__gt=0, cert_expires_at__lte=horizon)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from alerts.models import Alert, AlertEvent
-from statuspage.timefmt import v1_datetime
+from core.timefmt import v1_datetime
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from django.db.models import OuterRef, Subquery
 from alerts.issue import AlertSpec, raise_alerts
 from alerts.models import Alert, AlertEvent
 from alerts.transitions import first_down_alert, seconds_between
+from core.enums import Status
 from monitors.models import Monitor, StatusEvent
-from statuspage.enums import Status
 
 
 def announce_still_down(now: datetime, *, in_maintenance: set[int]) -> list[int]:

@@ -7,8 +7,8 @@ from django.db.models import OuterRef, Q, Subquery
 
 from alerts.issue import AlertSpec
 from alerts.models import Alert, AlertEvent
+from core.enums import Status
 from monitors.models import StatusEvent
-from statuspage.enums import Status
 
 _CHANGES = [Status.DOWN, Status.UP]
 

@@ -55,8 +55,8 @@ def seed(url: str) -> None:
     from django.utils import timezone
 
     from alerts.models import NotificationChannel
+    from core.enums import Protocol, Status
     from monitors.models import Category, Monitor, StatusEvent
-    from statuspage.enums import Protocol, Status
 
     now = timezone.now()
     categories = Category.objects.bulk_create(
@@ -134,8 +134,8 @@ def run() -> None:
         assert attempt_delivery(delivery_id).sent
     send_s = time.perf_counter() - start
 
+    from core.enums import Status
     from monitors.models import Monitor, StatusEvent
-    from statuspage.enums import Status
 
     back = now + timedelta(minutes=5)
     StatusEvent.objects.bulk_create(

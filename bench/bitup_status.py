@@ -63,9 +63,9 @@ def configure(postgres: str | None) -> None:
 def seed() -> str:
     from django.utils import timezone
 
+    from core.enums import IncidentStatus, Protocol, Severity, Status
     from incidents.models import Incident, IncidentUpdate
     from monitors.models import Category, DailyRollup, Monitor
-    from statuspage.enums import IncidentStatus, Protocol, Severity, Status
     from statuspage.models import ApiKey
 
     now, today = timezone.now(), timezone.localdate()

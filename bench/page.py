@@ -46,7 +46,7 @@ from django.test.utils import (  # noqa: E402
 )
 from django.utils import timezone  # noqa: E402
 
-from statuspage import pagecache  # noqa: E402
+from core import pagecache  # noqa: E402
 from statuspage.gctuning import tune_for_serving  # noqa: E402
 
 MONITORS, CATEGORIES, DAYS, INCIDENTS, OPEN_INCIDENTS = 500, 20, 90, 200, 3
@@ -54,10 +54,10 @@ RUNS = 25
 
 
 def seed() -> None:
+    from core.enums import IncidentStatus, Protocol, RecurUnit, Severity, Status
     from incidents.models import Incident, IncidentUpdate
     from maintenance.models import ScheduledMaintenance
     from monitors.models import Category, DailyRollup, Monitor
-    from statuspage.enums import IncidentStatus, Protocol, RecurUnit, Severity, Status
 
     now, today = timezone.now(), timezone.localdate()
     categories = Category.objects.bulk_create(

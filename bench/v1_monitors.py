@@ -36,8 +36,8 @@ MONITORS, RUNS = 10_000, 15
 
 def seed() -> str:
     """The monitors, and a key to read them with."""
+    from core.enums import Location, Protocol
     from monitors.models import Monitor
-    from statuspage.enums import Location, Protocol
     from statuspage.models import ApiKey
 
     locations = list(Location.values)

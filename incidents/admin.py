@@ -5,8 +5,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.enums import IncidentStatus
 from incidents.models import Incident, IncidentUpdate
-from statuspage.enums import IncidentStatus
 
 
 class IncidentUpdateInline(admin.TabularInline):

@@ -4,8 +4,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from statuspage import enums
-from statuspage.timefmt import bitup_datetime
+from core import enums
 
 RESOLVED = enums.IncidentStatus.RESOLVED
 
@@ -92,40 +91,6 @@ class Incident(models.Model):
         self.status, self.message = latest.status, latest.message[:400]
         self._saved_state = (self.status, self.message)  # already on the timeline
         self.save()
-
-    def to_v1(self) -> dict[str, Any]:
-        # monitors must be prefetched by the caller for lists.
-        return {
-            "Id": self.pk,
-            "Name": self.name,
-            "Severity": enums.V1_SEVERITY.code(self.severity),
-            "CurrentStatus": enums.V1_INCIDENT_STATUS.code(self.status),
-            "Message": self.message,
-            "Monitors": ",".join(str(m.pk) for m in sorted(self.monitors.all(), key=_pk)),
-            "ApplyToStatusPagesOfAffectedMonitors": self.show_on_status_page,
-        }
-
-    def to_bitup(self) -> dict[str, Any]:
-        # monitors__category and updates must be prefetched by the caller.
-        monitors = sorted(self.monitors.all(), key=_pk)
-        categories = {m.category.pk: m.category.name for m in monitors if m.category_id}
-        return {
-            "id": self.pk,
-            "title": self.name,
-            "type": enums.BITUP_INCIDENT_TYPE.code(self.severity),
-            "is_active": int(self.is_active),
-            "created_at": bitup_datetime(self.created_at),
-            "monitors": [m.name for m in monitors],
-            "categories": list(categories.values()),
-            "updates": [
-                {"message": u.message, "created_at": bitup_datetime(u.created_at)}
-                for u in sorted(self.updates.all(), key=lambda u: (u.created_at, u.pk))
-            ],
-        }
-
-
-def _pk(obj: models.Model) -> int:
-    return obj.pk
 
 
 class IncidentUpdate(models.Model):

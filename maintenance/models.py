@@ -6,9 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import enums
 from maintenance import recurrence
-from statuspage import enums
-from statuspage.timefmt import v1_datetime
 
 
 class ScheduledMaintenance(models.Model):
@@ -82,20 +81,3 @@ class ScheduledMaintenance(models.Model):
             every=self.recur_every or 1,
             until=self.recur_until if self.recurring else None,
         )
-
-    def to_v1(self) -> dict[str, Any]:
-        # monitors must be prefetched by the caller for lists.
-        recurring = self.recurring and bool(self.recur_unit)
-        return {
-            "Id": self.pk,
-            "Name": self.name,
-            "StartDateTime": v1_datetime(self.starts_at),
-            "DownTimeHours": self.duration_hours,
-            "DownTimeMinutes": self.duration_minutes,
-            "Message": self.message,
-            "Recurring": self.recurring,
-            "RecurEvery": enums.V1_RECUR_UNIT.code(self.recur_unit) if recurring else None,
-            "RecurEndDateTime": v1_datetime(self.recur_until) if recurring else None,
-            "RecurEveryNum": self.recur_every if recurring else None,
-            "Monitors": ",".join(str(pk) for pk in sorted(m.pk for m in self.monitors.all())),
-        }

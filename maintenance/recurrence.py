@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from statuspage.enums import RecurUnit
+from core.enums import RecurUnit
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.enums import Status
 from monitors.models import Category, Monitor, StatusEvent
-from statuspage.enums import Status
 
 STATUS_COLOURS = {
     Status.UP: "#1a7f37",

@@ -5,8 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core.locations import location_codes
 from monitors.models import LocationResult, Monitor
-from monitors.queues import location_codes
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import pagecache
+from core.enums import Protocol, Status
 from maintenance.windows import monitors_in_maintenance
 from monitors import state
 from monitors.models import (
@@ -37,8 +39,6 @@ from monitors.models import (
 )
 from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
-from statuspage import pagecache
-from statuspage.enums import Protocol, Status
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ PRUNE_CHUNK = 5000
 
 
 @dataclass
-class Tally:
+class RollupSums:
     checks: int = 0
     successes: int = 0
     total_ms: int = 0
@@ -80,8 +80,8 @@ ON CONFLICT (monitor_id, {period}) DO UPDATE SET
 """
 
 
-def _upsert_rollups(model: type, period: str, tallies: dict[tuple[int, object], Tally]) -> None:
-    if not tallies:
+def _upsert_rollups(model: type, period: str, sums: dict[tuple[int, object], RollupSums]) -> None:
+    if not sums:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
@@ -90,7 +90,7 @@ def _upsert_rollups(model: type, period: str, tallies: dict[tuple[int, object], 
         if period == "day"
         else connection.ops.adapt_datetimefield_value
     )
-    rows = sorted(tallies.items(), key=lambda item: item[0])
+    rows = sorted(sums.items(), key=lambda item: item[0])
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
@@ -182,12 +182,12 @@ class _Writes:
         self.checks: list[CheckResult] = []
         self.events: list[StatusEvent] = []
         self.monitors: list[Monitor] = []
-        self.hourly: dict[tuple[int, object], Tally] = {}
-        self.daily: dict[tuple[int, object], Tally] = {}
+        self.hourly: dict[tuple[int, object], RollupSums] = {}
+        self.daily: dict[tuple[int, object], RollupSums] = {}
 
     def count(self, monitor_id: int, at: datetime, result: ProbeResult) -> None:
-        for tallies, period in ((self.hourly, _hour(at)), (self.daily, _day(at))):
-            tallies.setdefault((monitor_id, period), Tally()).add(result.ok, result.response_ms)
+        for sums, period in ((self.hourly, _hour(at)), (self.daily, _day(at))):
+            sums.setdefault((monitor_id, period), RollupSums()).add(result.ok, result.response_ms)
 
     def save(self) -> None:
         LocationResult.objects.bulk_create(
@@ -276,7 +276,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
                 _record_one(monitor, location, outcome, rows, monitor.pk in covered, now, writes)
         writes.save()
     if writes.events:
-        pagecache.invalidate()
+        pagecache.changed()
     return len(writes.locations)
 
 

@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.locations import location_codes
 from monitors.models import Monitor
-from monitors.queues import location_codes
 
 logger = logging.getLogger(__name__)
 

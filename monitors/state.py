@@ -28,11 +28,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import pagecache
+from core.enums import Status
 from maintenance.windows import monitors_in_maintenance
 from monitors.models import LocationResult, Monitor, StatusEvent
 from monitors.probes.result import ProbeResult
-from statuspage import pagecache
-from statuspage.enums import Status
 
 MAINTENANCE_STARTED = "maintenance window started"
 MAINTENANCE_ENDED = "maintenance window ended"
@@ -124,7 +124,7 @@ def restart(monitor_id: int, at: datetime | None = None) -> StatusEvent | None:
         event = apply(monitor, Change(Status.PENDING, TARGET_CHANGED), at)
         event.save()
         Monitor.objects.filter(pk=monitor_id).update(status=Status.PENDING, status_changed_at=at)
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed()
     return event
 
 
@@ -169,5 +169,5 @@ def sync_maintenance(now: datetime | None = None) -> int:
                 events.append(apply(monitor, change, now))
         Monitor.objects.bulk_update(monitors, ["status", "status_changed_at"])
         StatusEvent.objects.bulk_create(events)
-    pagecache.invalidate()
+    pagecache.changed()
     return len(events)

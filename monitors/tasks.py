@@ -19,10 +19,10 @@ from celery.signals import task_revoked
 from django.conf import settings
 from django.utils import timezone
 
+from core.locations import probe_queue
 from monitors import heartbeats, recording, scheduling, state
 from monitors.models import Monitor
 from monitors.probes.runner import Job, Outcome, shared_loop
-from monitors.queues import probe_queue
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from monitors.models import DailyRollup, HourlyRollup
 
+# What "uptime" means where no span is named (api.php's stats, the badges).
+UPTIME_DAYS = 30
+
 
 class Counts(NamedTuple):
     # A tuple, not a dataclass: the 90-day bars build ~45,000 of them per render.

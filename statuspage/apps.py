@@ -6,6 +6,6 @@ class StatuspageConfig(AppConfig):
     verbose_name = "Status page"
 
     def ready(self) -> None:
-        from statuspage.page import signals
+        from statuspage.public import invalidation as signals
 
         signals.connect()

@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-from monitors.queues import PROBE_QUEUES
+from core.locations import PROBE_QUEUES
 from statuspage.embedded import VAR_DIR, embedded_broker_options, embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "statuspage.v1.bodylimit.BodySizeLimitMiddleware",
+    "statuspage.api.bodylimit.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The status page's day bars are ~7 KB of repetitive HTML a monitor; gzip
     # makes 3.5 MB for 500 monitors ~90 KB (with Django's BREACH mitigation).
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "statuspage.api_guard.ApiGuardMiddleware",
+    "statuspage.api.guard.ApiGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,8 +152,8 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["statuspage.keyauth.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["statuspage.keyauth.HasApiKey"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["statuspage.api.keyauth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["statuspage.api.keyauth.HasApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -171,7 +171,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Ids in v1 paths: up to 18 digits (statuspage.v1.fields.ID_DIGITS).
+    # Ids in v1 paths: up to 18 digits (statuspage.api.legituptime.fields.ID_DIGITS).
     "PATH_CONVERTER_OVERRIDES": {"v1id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 

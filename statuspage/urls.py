@@ -1,12 +1,17 @@
+"""The product's URLs: the admin, then one include() per surface. Each
+surface owns its whole dialect (views, spellings, error shape, schema) in
+its own package; adding one is a new package and one line here."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("v1/", include("statuspage.v1_urls")),
-    path("", include("statuspage.bitup_urls")),
-    path("", include("statuspage.page_urls")),
+    path("v1/", include("statuspage.api.legituptime.urls")),
+    path("", include("statuspage.api.bitup.urls")),
+    path("api/v2/", include("statuspage.api.statuspage_v2.urls")),
+    path("", include("statuspage.page.urls")),
 ]
 
-# The APIs answer even Django's own 400s as JSON (statuspage/api_errors.py).
-handler400 = "statuspage.api_errors.bad_request"
+# The APIs answer even Django's own 400s as JSON, each in its own shape.
+handler400 = "statuspage.api.errors.bad_request"

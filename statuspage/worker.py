@@ -69,8 +69,8 @@ class Heartbeat(bootsteps.StartStopStep):
     def _report(worker, started: bool = False) -> None:  # type: ignore[no-untyped-def]
         from django.db import close_old_connections
 
+        from core.locations import PROBE_QUEUES
         from monitors import heartbeats
-        from monitors.queues import PROBE_QUEUES
 
         queues = {queue.name for queue in worker.app.amqp.queues.consume_from.values()}
         locations = [name.split(".", 1)[1] for name in PROBE_QUEUES if name in queues]

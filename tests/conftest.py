@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
+from core.enums import Protocol
 from monitors.models import Category, Monitor
-from statuspage.enums import Protocol
 from statuspage.models import ApiKey
 from tests.throwaway_servers import throwaway_postgres, throwaway_redis  # noqa: F401
 
@@ -167,10 +167,10 @@ def seed_page(db):
 
     from django.utils import timezone
 
+    from core.enums import IncidentStatus, RecurUnit, Severity, Status
     from incidents.models import Incident, IncidentUpdate
     from maintenance.models import ScheduledMaintenance
     from monitors.models import DailyRollup
-    from statuspage.enums import IncidentStatus, RecurUnit, Severity, Status
 
     def seed(categories=2, per_category=2, incidents=2, days=3) -> list[Monitor]:
         now, today = timezone.now(), timezone.localdate()

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 import requests
 
-from monitors.queues import PROBE_QUEUES
+from core.locations import PROBE_QUEUES
 from tests.services import POSTGRES_URL, ROOT
 from tests.throwaway_servers import free_port, wait_for_port
 

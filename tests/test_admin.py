@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.enums import IncidentStatus, Severity, Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category, Monitor, StatusEvent
-from statuspage.enums import IncidentStatus, Severity, Status
 
 pytestmark = pytest.mark.django_db
 

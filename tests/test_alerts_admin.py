@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from alerts.models import Attempt, NotificationChannel
-from statuspage.enums import Status
+from core.enums import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts.models import AutoIncidentRule
+from core.enums import IncidentStatus, Severity, Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
-from statuspage.enums import IncidentStatus, Severity, Status
 from tests.alerting import change_status, tick
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from statuspage.enums import Status
+from core.enums import Status
 from tests.alerting import probe_and_record, tick
 from tests.probe_servers import AnswerServer, self_signed_certificate
 

@@ -9,7 +9,7 @@ import pytest
 from alerts.delivery import MAX_ATTEMPTS, attempt_delivery, backoff, lost_deliveries
 from alerts.models import Attempt, Delivery, DeliveryState
 from alerts.tasks import send_delivery
-from statuspage.enums import Status
+from core.enums import Status
 from tests.alerting import change_status, decide
 
 pytestmark = pytest.mark.django_db

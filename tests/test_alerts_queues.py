@@ -13,8 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from alerts.tasks import process_events, scan, send_delivery
+from core.enums import Status
 from statuspage.celery import app
-from statuspage.enums import Status
 from tests.alerting import change_status
 from tests.services import ROOT, need_postgres, need_redis
 

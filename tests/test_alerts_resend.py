@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts.models import Alert
-from statuspage.enums import Status
+from core.enums import Status
 from tests.alerting import change_status, decide, send, tick
 
 pytestmark = pytest.mark.django_db

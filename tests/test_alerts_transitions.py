@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts.models import Alert, Delivery, DeliveryState
+from core.enums import Status
 from maintenance.models import ScheduledMaintenance
-from statuspage.enums import Status
 from tests.alerting import change_status, decide, send, tick
 
 pytestmark = pytest.mark.django_db

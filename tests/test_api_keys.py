@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from statuspage.keyauth import authenticate_key
+from statuspage.api.keyauth import authenticate_key
 from statuspage.models import ApiKey, hash_key
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.enums import Severity, Status
 from incidents.models import Incident
 from monitors.models import DailyRollup
-from statuspage.enums import Severity, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 SVG = "{http://www.w3.org/2000/svg}"

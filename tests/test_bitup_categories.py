@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.enums import Status
 from monitors.models import Category
-from statuspage.enums import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from rest_framework.throttling import BaseThrottle
 
-from statuspage.bitup.view import ApiPhpView
+from statuspage.api.bitup.view import ApiPhpView
 from statuspage.models import ApiKey
 
 pytestmark = pytest.mark.django_db

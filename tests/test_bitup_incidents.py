@@ -7,9 +7,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from core.enums import IncidentStatus, Severity
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Category
-from statuspage.enums import IncidentStatus, Severity
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
-from statuspage.bitup.docs import API_PATTERNS
+from statuspage.api.bitup.docs import API_PATTERNS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.enums import Status
 from monitors.models import Category, DailyRollup
-from statuspage.enums import Status
 
 pytestmark = pytest.mark.django_db
 

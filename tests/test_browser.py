@@ -14,10 +14,10 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from core.enums import IncidentStatus, Protocol, Severity, Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category, DailyRollup, Monitor
-from statuspage.enums import IncidentStatus, Protocol, Severity, Status
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

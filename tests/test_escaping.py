@@ -18,10 +18,10 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from core.enums import IncidentStatus, Protocol, Severity, Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category, Monitor
-from statuspage.enums import IncidentStatus, Protocol, Severity, Status
 from statuspage.models import ApiKey
 from tests.alerting import change_status, tick
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.enums import IncidentStatus, Severity
 from incidents.models import Incident, IncidentUpdate
-from statuspage.enums import IncidentStatus, Severity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 ATOM = "{http://www.w3.org/2005/Atom}"

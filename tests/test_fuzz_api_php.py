@@ -13,10 +13,10 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.enums import Protocol, Severity, Status
 from incidents.models import Incident
 from monitors.models import Category, Monitor
-from statuspage.bitup.actions import ACTIONS
-from statuspage.enums import Protocol, Severity, Status
+from statuspage.api.bitup.actions import ACTIONS
 from statuspage.models import ApiKey
 from tests.fuzzing import fuzz_settings
 

@@ -22,10 +22,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from core.enums import Protocol, Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
-from statuspage.enums import Protocol, Severity
 from statuspage.models import ApiKey
 from tests.fuzzing import fuzz_settings
 from tests.v1_bodies import INCIDENT, MAINTENANCE, MONITOR

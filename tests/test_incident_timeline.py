@@ -1,7 +1,7 @@
 import pytest
 
+from core.enums import IncidentStatus, Severity
 from incidents.models import Incident
-from statuspage.enums import IncidentStatus, Severity
 
 pytestmark = pytest.mark.django_db
 

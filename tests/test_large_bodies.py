@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from core.enums import Protocol, Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
-from statuspage.enums import Protocol, Severity
-from statuspage.v1.bodylimit import MAX_BODY_BYTES
+from statuspage.api.legituptime.dialect import MAX_BODY_BYTES
 from tests.v1_bodies import INCIDENT, MAINTENANCE, MONITOR
 
 pytestmark = pytest.mark.django_db

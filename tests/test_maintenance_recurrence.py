@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.enums import RecurUnit
 from maintenance.recurrence import Schedule, final_end, next_window, window_at, windows_between
-from statuspage.enums import RecurUnit
 
 
 def utc(*args: int) -> datetime:

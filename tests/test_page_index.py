@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core import pagecache
+from core.enums import IncidentStatus, RecurUnit, Severity, Status
 from incidents.models import Incident, IncidentUpdate
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category, DailyRollup
-from statuspage import pagecache
-from statuspage.enums import IncidentStatus, RecurUnit, Severity, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

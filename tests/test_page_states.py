@@ -2,14 +2,13 @@
 
 import pytest
 
-from statuspage.enums import Severity, Status
-from statuspage.page.states import (
-    V2_INDICATOR,
+from core.enums import Severity, Status
+from statuspage.api.statuspage_v2.spellings import V2_INDICATOR, v2_component_status
+from statuspage.public.states import (
     ComponentState,
     Overall,
     component_state,
     overall_state,
-    v2_component_status,
     worst,
 )
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statuspage import pagecache
+from core import pagecache
 from statuspage.tasks import warm_page
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.abc import AbstractResolver
 
+from core.enums import Protocol
 from monitors.models import Monitor
 from monitors.probes import http
-from statuspage.enums import Protocol
 from tests.probe_servers import AnswerServer, HangUpServer, closed_port, self_signed_certificate
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.enums import Protocol
 from monitors.models import Monitor
 from monitors.probes import icmp
-from statuspage.enums import Protocol
 
 
 def probe(target: str = "127.0.0.1", **kwargs):

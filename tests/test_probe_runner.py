@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.enums import Protocol
 from monitors.models import Monitor
 from monitors.probes.runner import Job, ProbeLoop
-from statuspage.enums import Protocol
 from tests.probe_servers import AnswerServer
 
 

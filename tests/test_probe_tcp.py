@@ -6,10 +6,10 @@ import time
 
 import pytest
 
+from core.enums import Protocol
 from monitors.models import Monitor
 from monitors.probes import tcp
 from monitors.probes.target import host_of
-from statuspage.enums import Protocol
 from tests.probe_servers import FullBacklog, closed_port
 
 

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection, connections
 
+from core import pagecache
 from maintenance.models import ScheduledMaintenance
 from monitors import recording
 from monitors.models import CheckResult, DailyRollup, HourlyRollup, LocationResult, Monitor
 from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
-from statuspage import pagecache
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 OK = ProbeResult.up("HTTP 200", 40)

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from statuspage.ratelimit import Rate, hit
+from statuspage.api.ratelimit import Rate, hit
 
 
 @pytest.fixture

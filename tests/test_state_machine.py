@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.enums import Status
 from maintenance.models import ScheduledMaintenance
 from monitors import recording, state
 from monitors.models import Monitor, StatusEvent
 from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
-from statuspage.enums import Status
 
 UP, DOWN, PENDING, MAINTENANCE = Status.UP, Status.DOWN, Status.PENDING, Status.MAINTENANCE
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

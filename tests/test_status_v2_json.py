@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.enums import IncidentStatus, RecurUnit, Severity, Status
 from incidents.models import Incident, IncidentUpdate
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Category
-from statuspage.enums import IncidentStatus, RecurUnit, Severity, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

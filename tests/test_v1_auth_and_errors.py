@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core import pagecache
+from core.enums import Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
-from statuspage import pagecache
-from statuspage.enums import Severity
+from statuspage.api.legituptime.dialect import MAX_BODY_BYTES
 from statuspage.models import ApiKey
-from statuspage.v1.bodylimit import MAX_BODY_BYTES
 from tests.conftest import V1Client
 from tests.test_v1_incidents import POST_SAMPLE as INCIDENT
 from tests.test_v1_maintenance import ONE_OFF as MAINTENANCE
@@ -262,7 +262,7 @@ def test_unknown_fields_are_ignored(v1):
 def test_a_write_that_loses_a_race_is_a_409_not_a_500():
     from django.db import IntegrityError
 
-    from statuspage.v1.errors import v1_exception_handler
+    from statuspage.api.legituptime.errors import v1_exception_handler
 
     response = v1_exception_handler(IntegrityError("FOREIGN KEY constraint failed"), {})
     assert response.status_code == 409 and "nothing was saved" in response.data["detail"]

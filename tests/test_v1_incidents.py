@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.enums import IncidentStatus, Severity
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
-from statuspage.enums import IncidentStatus, Severity
 from tests.test_v1_monitors import without
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_an_unknown_monitor_among_known_ones_is_named(v1, monitor_ids, post_samp
 
 @pytest.mark.slow
 def test_an_incident_may_affect_as_many_monitors_as_the_cap(v1, post_sample):
-    from statuspage.v1.fields import MAX_IDS
+    from statuspage.api.legituptime.fields import MAX_IDS
 
     monitors = Monitor.objects.bulk_create(
         Monitor(name=f"m{n}", protocol="http", target="https://x.test/") for n in range(MAX_IDS)

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.enums import RecurUnit
 from maintenance.models import ScheduledMaintenance
-from statuspage.enums import RecurUnit
 from tests.test_v1_monitors import without
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.enums import Protocol, Status
 from monitors.models import Monitor
 from monitors.scheduling import claim_due
-from statuspage.enums import Protocol, Status
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from statuspage import enums
-from statuspage.v1_urls import SCHEMA_PATTERNS
+from statuspage.api.legituptime import spellings as enums
+from statuspage.api.legituptime.urls import SCHEMA_PATTERNS
 
 OPERATIONS = {
     "/v1/monitors": {"get", "post"},

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from statuspage import enums
+from core import enums
 
 
 class AutoIncidentRule(models.Model):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from statuspage import enums
+from core import enums
 
 
 class LocationResult(models.Model):

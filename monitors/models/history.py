@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from statuspage import enums
+from core import enums
 
 
 class CheckResult(models.Model):

@@ -1,12 +1,9 @@
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitors.queues import location_codes
-from statuspage import enums
-from statuspage.timefmt import bitup_datetime
+from core import enums
+from core.locations import location_codes
 
 # What the probe engine writes. Staff and API saves leave these alone, so an
 # edit never overwrites a status recorded while the form was open.
@@ -146,40 +143,3 @@ class Monitor(models.Model):
         if not self.expected_status_codes.strip():
             return set(range(200, 300))
         return {int(c) for c in self.expected_status_codes.split(",") if c.strip()}
-
-    def to_v1(self) -> dict[str, Any]:
-        return {
-            "Id": self.pk,
-            "Name": self.name,
-            "Protocol": enums.V1_PROTOCOL.code(self.protocol),
-            "TestURL": self.target,
-            "PingLocations": ", ".join(self.location_codes),
-            "CheckFrequency": enums.V1_CHECK_FREQUENCY.nearest_code(self.frequency),
-            "Active": self.is_active,
-            "ResendFrequency": enums.V1_RESEND_FREQUENCY.nearest_code(self.resend_every),
-            "SSLExpiringAlertFrequency": enums.V1_SSL_ALERT.nearest_code(self.ssl_alert_days),
-            "AllowRedirects": self.allow_redirects,
-            "ExpectedStatusCodes": self.expected_status_codes,
-            "HttpRequestBody": self.http_body,
-            "HttpRequestHeader": self.http_headers,
-            "ResponseExpectedBodyContains": self.expected_body,
-            "PortNumber": self.port,
-        }
-
-    def to_bitup(self, *, with_category: bool = True) -> dict[str, Any]:
-        """api.php's monitor; ``with_category`` False gives the shape nested in a category."""
-        data: dict[str, Any] = {
-            "id": self.pk,
-            "name": self.name,
-            "type": enums.BITUP_TYPE.code(self.protocol),
-            "target": self.target,
-            "port": self.port,
-            "status": enums.BITUP_STATUS.code(self.status),
-            "last_check": bitup_datetime(self.last_check),
-        }
-        if with_category:
-            data["is_active"] = int(self.is_active)
-            data["category_id"] = self.category_id
-            # category must be select_related by the caller to avoid a query per row.
-            data["category_name"] = self.category.name if self.category_id else None
-        return data

@@ -19,9 +19,9 @@ from typing import Any
 
 import aiohttp
 
+from core.enums import Protocol
 from monitors.probes import http, icmp, tcp
 from monitors.probes.result import ProbeResult
-from statuspage.enums import Protocol
 
 logger = logging.getLogger(__name__)
 

@@ -13,12 +13,11 @@ from incidents.models import Incident
 from monitors import uptime
 from monitors.models import Category, Monitor
 from statuspage.page.bars import format_percent, level
-from statuspage.page.cache import public_response
-from statuspage.page.current import PAGE_FIELDS, page_monitors
-from statuspage.page.states import ComponentState, component_state, worst
 from statuspage.page.xmltext import xml_text
+from statuspage.public.cache import public_response
+from statuspage.public.current import PAGE_FIELDS, page_monitors
+from statuspage.public.states import ComponentState, component_state, worst
 
-UPTIME_DAYS = 30
 MAX_LABEL = 40
 
 STATE_COLOURS = {
@@ -93,7 +92,7 @@ def _severities(monitor_ids: list[int]) -> dict[int, set[str]]:
 def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpResponse:
     ids = [m.pk for m in monitors]
     if request.GET.get("show") == "uptime":  # the one parameter the cache varies on
-        percent = uptime.total(uptime.last_days(ids, UPTIME_DAYS).values()).percent
+        percent = uptime.total(uptime.last_days(ids, uptime.UPTIME_DAYS).values()).percent
         return _response(label, format_percent(percent), LEVEL_COLOURS[level(percent)])
     severities = _severities(ids)
     state = worst(component_state(m.status, severities[m.pk]) for m in monitors)

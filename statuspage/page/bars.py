@@ -23,7 +23,7 @@ from django.utils.translation import gettext, pgettext
 
 from incidents.models import Incident
 from monitors import uptime
-from statuspage.page import cache
+from statuspage.public import cache
 
 DAYS = 90
 # Results may still land on yesterday (just after midnight) and today: their

@@ -9,13 +9,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from core import pagecache
 from incidents.models import Incident
 from monitors.models import Category
-from statuspage.page import cache, history
+from statuspage.page import history
 from statuspage.page.bars import DAYS, build_bars
-from statuspage.page.current import PAGE_FIELDS, load_current, recent_or_open
 from statuspage.page.rows import Row, rows_html
-from statuspage.page.states import ComponentState
+from statuspage.public import cache
+from statuspage.public.current import PAGE_FIELDS, load_current, recent_or_open
+from statuspage.public.states import ComponentState
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def past_html(resolved: list[Incident], today: date) -> SafeString:
         "past",
         today,
         lambda: render_to_string("statuspage/_past.html", {"days": days}),
-        cache.incident_generation,
+        pagecache.incident_generation,
     )
 
 

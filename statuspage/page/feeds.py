@@ -11,9 +11,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext
 
 from incidents.models import Incident
-from statuspage.page.cache import public_response
-from statuspage.page.current import incidents_with_timeline
 from statuspage.page.xmltext import xml_text
+from statuspage.public.cache import public_response
+from statuspage.public.current import incidents_with_timeline
 
 ITEMS = 50
 

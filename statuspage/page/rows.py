@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from monitors.models import Monitor
 from statuspage.page.bars import DAYS, Bars
-from statuspage.page.states import ComponentState
+from statuspage.public.states import ComponentState
 
 STATE = (
     '<span class="state st-{code}"><svg class="ico" aria-hidden="true">'

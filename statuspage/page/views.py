@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
 from statuspage.page import history
-from statuspage.page.cache import fragment
 from statuspage.page.context import index_context
-from statuspage.page.current import incidents_with_timeline
+from statuspage.public.cache import fragment
+from statuspage.public.current import incidents_with_timeline
 
 MAX_HISTORY_PAGE = 200  # fifty years back
 

@@ -14,7 +14,7 @@ from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
 from statuspage.page import markdown as safe_markdown
 from statuspage.page.rows import state_html
-from statuspage.page.states import ComponentState
+from statuspage.public.states import ComponentState
 
 register = template.Library()
 

@@ -1,11 +1,11 @@
 """How the probe engine keeps up, per location: a backlog is shown, never silent."""
 
+from celery import current_app as app
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.locations import probe_queue
 from monitors import backlog
-from monitors.queues import probe_queue
-from statuspage.celery import app
 
 ROW = "{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}"
 

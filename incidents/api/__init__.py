@@ -1,1 +1,0 @@
-"""/v1/incidents: the LegitUptime contract's incidents."""

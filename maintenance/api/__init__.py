@@ -1,1 +1,0 @@
-"""/v1/scheduledmaintenance and /v1/maintenance: the LegitUptime contract's maintenance windows."""

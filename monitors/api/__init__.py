@@ -1,1 +1,0 @@
-"""/v1/monitors: the LegitUptime contract's monitors."""

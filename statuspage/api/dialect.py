@@ -1,0 +1,51 @@
+"""What the APIs' shared middleware (the body limit, the rate limits, Django's
+own 400s) needs to know of one API dialect.
+
+Each dialect package declares its ``Dialect`` in ``dialect.py`` and tags its
+views with it (``speaks``); the middleware finds it on the resolved view. So
+no path is hard-coded outside a dialect's own urls, and a new dialect is a
+new package plus one ``include()``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # also names its rate-limit buckets
+    raw_key: Callable[[HttpRequest], str | None]  # the key as the client sent it
+    error_body: Callable[[str], dict[str, Any]]  # the dialect's error shape for a message
+    throttled: Callable[[int], str]  # the 429 message for a wait in seconds
+    max_body_bytes: int | None = None  # refused with 413 before anything reads it
+
+
+def speaks(dialect: Dialect) -> Callable[[V], V]:
+    """Tag a view function or class as answering in ``dialect``."""
+
+    def tag(view: V) -> V:
+        view.api_dialect = dialect  # type: ignore[attr-defined]
+        return view
+
+    return tag
+
+
+def of_view(view: Callable[..., Any]) -> Dialect | None:
+    found = getattr(view, "api_dialect", None)
+    if found is None:  # as_view() of a Django (view_class) or DRF (cls) class
+        view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
+        found = getattr(view_class, "api_dialect", None)
+    return found
+
+
+def of_path(path: str) -> Dialect | None:
+    try:
+        return of_view(resolve(path).func)
+    except Resolver404:
+        return None

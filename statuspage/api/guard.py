@@ -1,0 +1,71 @@
+"""Rate limits in front of every API dialect (its views are tagged with it:
+statuspage/api/dialect.py): per client address, per key, and for failed key
+attempts. The key is resolved here once and handed to the views
+(``request.api_key``) so authentication costs one query per request."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from statuspage.api.dialect import Dialect, of_view
+from statuspage.api.keyauth import authenticate_key
+from statuspage.api.ratelimit import Rate, exceeded, hit
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind N trusted proxies, the N-th address from
+    the right of X-Forwarded-For (the rest can be forged by the client)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def too_many(dialect: Dialect, retry_after: int) -> HttpResponse:
+    response = JsonResponse(
+        dialect.error_body(dialect.throttled(retry_after)), status=429,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )  # fmt: skip
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class ApiGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        dialect = of_view(view)
+        if dialect is None:
+            return None
+        wait = self.check(request, dialect)
+        return too_many(dialect, wait) if wait else None
+
+    def check(self, request: HttpRequest, dialect: Dialect) -> int | None:
+        address = client_address(request)
+        raw = dialect.raw_key(request)
+        key = authenticate_key(raw) if raw else None
+        request.api_key = key
+        if wait := hit(
+            f"{dialect.name}:addr", address, Rate.parse(settings.RATE_LIMIT_PER_ADDRESS)
+        ):
+            return wait
+        if key is not None:
+            # A valid key keeps working while its address is locked out.
+            return hit(f"{dialect.name}:key", str(key.pk), Rate.parse(settings.RATE_LIMIT_PER_KEY))
+        failures = Rate.parse(settings.RATE_LIMIT_FAILED_KEYS)
+        if wait := exceeded("failed-key", address, failures):
+            return wait
+        if raw:
+            hit("failed-key", address, failures)
+        return None

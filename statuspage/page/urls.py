@@ -1,0 +1,16 @@
+"""The public status page: the pages, the feeds and the badges."""
+
+from django.urls import include, path
+
+from statuspage.page import badges, feeds, views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("history", views.history_view, name="history"),
+    path("incidents/<int:pk>", views.incident_view, name="incident"),
+    path("feed.atom", feeds.atom, name="feed-atom"),
+    path("feed.rss", feeds.rss, name="feed-rss"),
+    path("badge/monitor/<int:pk>.svg", badges.monitor_badge, name="badge-monitor"),
+    path("badge/category/<int:pk>.svg", badges.category_badge, name="badge-category"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,81 @@
+"""Caching of what the page serves.
+
+- Short-lived (30 s) entries keyed by the page generation
+  (core.pagecache) and the visitor's language: any change drops them at
+  once (signals.py, and the probe engine after its bulk updates).
+- Day-long entries for what only the calendar changes (the day bars of
+  settled days) or the calendar and incidents (the past incidents: keyed by
+  the incident generation too)."""
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+from core import pagecache
+from core.pagecache import Generation
+
+SECONDS = 30
+T = TypeVar("T")
+
+
+DAY_SECONDS = 26 * 60 * 60
+
+
+def settled(
+    name: str, today: date, build: Callable[[], T], generation: Generation | None = None
+) -> T:
+    """A day-long entry for ``today`` (and ``generation``); ``build`` runs on a miss."""
+    key = f"statuspage:{name}:{today}:{get_language()}"
+    if generation is not None:
+        key += f":{generation.current()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, DAY_SECONDS)
+    return value
+
+
+def _key(name: str) -> str:
+    return f"statuspage:page:{pagecache.version()}:{get_language()}:{name}"
+
+
+def fragment(name: str, render: Callable[[], T], seconds: int = SECONDS) -> T:
+    """A cached part of a page (its HTML, its title); ``render`` runs on a miss.
+    The part must hold nothing per visitor (no CSRF token)."""
+    key = _key(name)
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, seconds)
+    return value
+
+
+def public_response(max_age: int, seconds: int = SECONDS, params: tuple[str, ...] = ()) -> Callable:
+    """Cache a view's whole response (for views with nothing per visitor: the
+    JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``.
+    Only the query parameters in ``params`` vary the entry, so made-up query
+    strings cannot fill the cache (the view must read no others)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+            key = _key(f"response:{request.path}?{query}")
+            response = cache.get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                patch_cache_control(response, public=True, max_age=max_age)
+                cache.set(key, response, seconds)
+            return response
+
+        return cached
+
+    return decorate
