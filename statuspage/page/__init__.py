@@ -1,11 +1,12 @@
 """The public status page: what customers see at /, /history, /incidents/<id>,
-the feeds, the badges and the hosted-status-page v2 JSON.
+the feeds and the badges (the v2 JSON is statuspage/api/statuspage_v2/; what
+both read is statuspage/public/).
 
-states.py    what a monitor and the whole page are in (the banner rule)
-current.py   the current state loaded in a fixed number of queries
 bars.py      the 90-day uptime bars
+rows.py      a category's and a monitor's row
+context.py   what the page's templates get
 history.py   past incidents grouped by day and by month
 markdown.py  the safe Markdown subset of incident text
-cache.py     short-lived caching keyed by the page generation
-signals.py   drop the cache when what the page shows changes
+feeds.py     Atom and RSS
+badges.py    SVG badges
 """

@@ -1,3 +1,5 @@
-"""What the three resources of the management API v1 share: strict JSON
-fields, the contract's error bodies, the body size limit, one way to write a
-row and the OpenAPI schema."""
+"""The management API v1 (the LegitUptime contract) at /v1: its routes
+(urls.py), one serializer and one viewset module per resource (monitors,
+incidents, maintenance), their shapes (render.py) and codes (spellings.py),
+strict JSON fields, the contract's error bodies, one way to write a row and
+the OpenAPI schema."""
