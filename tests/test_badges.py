@@ -25,6 +25,8 @@ def badge(client, path: str) -> tuple[str, str]:
     return texts[0], texts[2]
 
 
+# The page cache is dropped once a change commits: these saves really commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_monitor_badge_says_its_state_in_words(https_client, make_monitor):
     web = make_monitor(name="Web", status=Status.UP)
     assert badge(https_client, f"/badge/monitor/{web.pk}.svg") == ("Web", "Operational")
@@ -39,6 +41,8 @@ def test_an_open_incident_shows_on_the_badge(https_client, make_monitor):
     assert badge(https_client, f"/badge/monitor/{web.pk}.svg")[1] == "Degraded performance"
 
 
+# The page cache is dropped once a change commits: these saves really commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_badge_can_show_uptime_and_no_data_when_never_checked(https_client, make_monitor):
     web = make_monitor(name="Web", status=Status.UP)
     assert badge(https_client, f"/badge/monitor/{web.pk}.svg?show=uptime")[1] == "No data"

@@ -2,6 +2,8 @@ import pytest
 
 from core.enums import IncidentStatus, Severity
 from incidents.models import Incident
+from statuspage.api.bitup import render as bitup_render
+from statuspage.api.legituptime import render as legituptime_render
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +47,13 @@ def test_an_incident_presents_itself_to_both_apis(make_monitor, category):
     netbox = make_monitor(name="Netbox")
     incident = new_incident(severity=Severity.OUTAGE, name="Nätverksfördröjning")
     incident.monitors.set([netbox, web])
-    v1 = incident.to_v1()
+    v1 = legituptime_render.incident(incident)
     assert v1 == {
         "Id": incident.pk, "Name": "Nätverksfördröjning", "Severity": "o", "CurrentStatus": "iv",
         "Message": "Investigating", "Monitors": f"{web.pk},{netbox.pk}",
         "ApplyToStatusPagesOfAffectedMonitors": True,
     }  # fmt: skip
-    bitup = incident.to_bitup()
+    bitup = bitup_render.incident(incident)
     assert bitup["type"] == "down" and bitup["is_active"] == 1
     assert bitup["monitors"] == ["Web-node-se01", "Netbox"]
     assert bitup["categories"] == ["Webbhotell"]

@@ -207,6 +207,8 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_it_shows(
         page(https_client)
 
 
+# The page cache is dropped once a change commits: these saves really commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_cached_page_is_served_without_queries_until_something_changes(
     https_client, make_monitor, django_assert_num_queries
 ):
@@ -276,6 +278,8 @@ def test_the_page_is_sent_compressed_to_browsers_that_accept_it(https_client, se
     assert len(zipped.content) * 5 < len(plain.content)
 
 
+# The page cache is dropped once a change commits: these saves really commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_status_change_keeps_finished_days_and_an_incident_refreshes_them(
     https_client, make_monitor, django_assert_max_num_queries
 ):

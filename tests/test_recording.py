@@ -119,7 +119,7 @@ def test_the_certificate_expiry_follows_https_results(make_monitor):
     assert monitor.cert_expires_at is None
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_public_page_cache_is_dropped_only_when_a_status_changes(make_monitor):
     monitor = make_monitor()
     before = pagecache.version()

@@ -1,0 +1,54 @@
+"""The page's cache is dropped once a change is committed, never before: a
+render between a save and its commit must not cache what is about to change."""
+
+import pytest
+from django.db import transaction
+
+from core import pagecache
+from core.enums import Severity
+from incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_saved_monitor_drops_the_page_cache_only_once_committed(
+    make_monitor, django_capture_on_commit_callbacks
+):
+    monitor = make_monitor()
+    before = pagecache.version()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            monitor.name = "Renamed"
+            monitor.save()
+            assert pagecache.version() == before
+    assert pagecache.version() > before
+
+
+def test_a_rolled_back_change_leaves_the_page_cache_alone(
+    make_monitor, django_capture_on_commit_callbacks
+):
+    monitor = make_monitor()
+    before = pagecache.version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            monitor.save()
+            raise RuntimeError
+    assert callbacks == [] and pagecache.version() == before
+
+
+def test_many_saves_in_one_transaction_drop_the_cache_once(
+    make_monitor, django_capture_on_commit_callbacks
+):
+    monitors = [make_monitor(name=f"m{i}") for i in range(5)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            for monitor in monitors:
+                monitor.save()
+    assert callbacks == [pagecache.invalidate]
+
+
+def test_an_incident_also_drops_what_is_cached_of_past_days(django_capture_on_commit_callbacks):
+    before = pagecache.incident_generation.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        Incident.objects.create(name="Slow", severity=Severity.DEGRADED, message="x")
+    assert pagecache.incident_generation.current() > before
