@@ -16,11 +16,10 @@ def test_a_saved_monitor_drops_the_page_cache_only_once_committed(
 ):
     monitor = make_monitor()
     before = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            monitor.name = "Renamed"
-            monitor.save()
-            assert pagecache.version() == before
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        monitor.name = "Renamed"
+        monitor.save()
+        assert pagecache.version() == before
     assert pagecache.version() > before
 
 
@@ -29,10 +28,13 @@ def test_a_rolled_back_change_leaves_the_page_cache_alone(
 ):
     monitor = make_monitor()
     before = pagecache.version()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            monitor.save()
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        monitor.save()
+        raise RuntimeError
     assert callbacks == [] and pagecache.version() == before
 
 
@@ -40,10 +42,9 @@ def test_many_saves_in_one_transaction_drop_the_cache_once(
     make_monitor, django_capture_on_commit_callbacks
 ):
     monitors = [make_monitor(name=f"m{i}") for i in range(5)]
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            for monitor in monitors:
-                monitor.save()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for monitor in monitors:
+            monitor.save()
     assert callbacks == [pagecache.invalidate]
 
 
