@@ -14,6 +14,7 @@ engine's bulk updates call it themselves.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,7 +28,8 @@ class Generation:
         self.key = key
 
     def current(self) -> int:
-        return int(cache.get_or_set(self.key, 1, timeout=None))
+        # With a default, get_or_set returns the stored or the new value, never None.
+        return int(cast(int, cache.get_or_set(self.key, 1, timeout=None)))
 
     def bump(self) -> None:
         try:

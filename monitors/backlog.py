@@ -45,7 +45,11 @@ def by_location(now: datetime, minutes: int = 5) -> dict[str, LocationBacklog]:
             row = rows[code]
             row.location, row.monitors = code, row.monitors + 1
             slot, checked_at = latest.get((pk, code), (None, None))
-            if checked_at is None or checked_at < now - timedelta(seconds=2 * frequency + 30):
+            if (
+                slot is None
+                or checked_at is None
+                or checked_at < now - timedelta(seconds=2 * frequency + 30)
+            ):
                 row.overdue += 1
             elif checked_at >= since:
                 row.lateness.append((checked_at - slot).total_seconds())

@@ -16,13 +16,15 @@ be taken at all (``ok`` None), are not counted. ``total_response_ms`` and
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from core import pagecache
@@ -61,7 +63,7 @@ class RollupSums:
     total_ms: int = 0
     max_ms: int = 0
 
-    def add(self, ok: bool, response_ms: int | None) -> None:
+    def add(self, ok: bool | None, response_ms: int | None) -> None:
         self.checks += 1
         if ok:
             self.successes += 1
@@ -80,12 +82,15 @@ ON CONFLICT (monitor_id, {period}) DO UPDATE SET
 """
 
 
-def _upsert_rollups(model: type, period: str, sums: dict[tuple[int, object], RollupSums]) -> None:
+def _upsert_rollups(
+    model: type[HourlyRollup | DailyRollup], period: str, sums: dict[tuple[int, date], RollupSums]
+) -> None:
     if not sums:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    adapt = (
+    # The key is a date for daily rollups, a datetime for hourly ones.
+    adapt: Callable[[Any], str | None] = (
         connection.ops.adapt_datefield_value
         if period == "day"
         else connection.ops.adapt_datetimefield_value
@@ -94,7 +99,7 @@ def _upsert_rollups(model: type, period: str, sums: dict[tuple[int, object], Rol
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-        params = []
+        params: list[Any] = []
         for (monitor_id, when), t in chunk:
             params += [monitor_id, adapt(when), t.checks, t.successes, t.total_ms, t.max_ms]
         # Names come from the models; the values are parameters.
@@ -117,16 +122,18 @@ def _update_monitors(monitors: list[Monitor]) -> None:
     monitor (bulk_update's CASE per field costs ~1 ms of CPU per monitor)."""
     if not monitors:
         return
-    fields = [Monitor._meta.get_field(name) for name in MONITOR_FIELDS]
+    # Each name is a concrete column, never a relation's reverse side.
+    fields = [cast("Field[Any, Any]", Monitor._meta.get_field(name)) for name in MONITOR_FIELDS]
     casts = _PG_CASTS if connection.vendor == "postgresql" else {}
     row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-    params = []
+    params: list[Any] = []
     for monitor in monitors:
         params.append(monitor.pk)
         params += [f.get_db_prep_save(getattr(monitor, f.attname), connection) for f in fields]
     sql = _UPDATE_MONITORS.format(
         table=connection.ops.quote_name(Monitor._meta.db_table),
-        columns=", ".join(f.column for f in fields),
+        # A concrete field always has its column.
+        columns=", ".join(cast(str, f.column) for f in fields),
         values=", ".join([row] * len(monitors)),
         assignments=", ".join(
             f"{f.column} = v.{f.column}{casts.get(f.get_internal_type(), '')}" for f in fields
@@ -182,8 +189,8 @@ class _Writes:
         self.checks: list[CheckResult] = []
         self.events: list[StatusEvent] = []
         self.monitors: list[Monitor] = []
-        self.hourly: dict[tuple[int, object], RollupSums] = {}
-        self.daily: dict[tuple[int, object], RollupSums] = {}
+        self.hourly: dict[tuple[int, date], RollupSums] = {}
+        self.daily: dict[tuple[int, date], RollupSums] = {}
 
     def count(self, monitor_id: int, at: datetime, result: ProbeResult) -> None:
         for sums, period in ((self.hourly, _hour(at)), (self.daily, _day(at))):
@@ -202,7 +209,8 @@ class _Writes:
 
 
 def _record_one(
-    monitor: Monitor, location: str, outcome: Outcome, rows: dict, in_maintenance: bool,
+    monitor: Monitor, location: str, outcome: Outcome,
+    rows: dict[tuple[int, str], LocationResult], in_maintenance: bool,
     now: datetime, writes: _Writes,
 ) -> None:  # fmt: skip
     """One result: the location's vote, the monitor's status and the counts.
@@ -280,7 +288,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
     return len(writes.locations)
 
 
-def _delete_before(model: type, field: str, cutoff: object) -> int:
+def _delete_before(model: type[CheckResult | HourlyRollup], field: str, cutoff: datetime) -> int:
     """Delete in chunks, each its own short transaction."""
     deleted = 0
     while True:

@@ -19,6 +19,7 @@ slot, so checks start on time instead of up to a tick late.
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -126,7 +127,7 @@ RETURNING m.id, s.slot, m.frequency, m.locations, s.due_since
 """
 
 
-def _claims(rows) -> list[Claim]:
+def _claims(rows: Iterable[tuple[int, datetime, int, str, datetime]]) -> list[Claim]:
     return [
         Claim(pk, slot, max(frequency, MIN_FREQUENCY), tuple(location_codes(locations)), due_since)
         for pk, slot, frequency, locations, due_since in rows
@@ -134,8 +135,12 @@ def _claims(rows) -> list[Claim]:
 
 
 def _claim_postgresql(now: datetime, horizon: datetime, limit: int) -> list[Claim]:
-    params = {"now": now, "horizon": horizon, "min_frequency": MIN_FREQUENCY}
-    claims = []
+    params: dict[str, datetime | int] = {
+        "now": now,
+        "horizon": horizon,
+        "min_frequency": MIN_FREQUENCY,
+    }
+    claims: list[Claim] = []
     # New and edited monitors first: one also due by its old grid is re-anchored.
     for sql in (_CLAIM_RESCHEDULED_PG, _CLAIM_DUE_PG):
         with transaction.atomic(), connection.cursor() as cursor:

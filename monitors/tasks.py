@@ -12,9 +12,12 @@ own timeouts, which that pool's lack of time limits makes necessary.
 import logging
 import statistics
 import time
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from celery import shared_task
+from celery.app.task import Context
 from celery.signals import task_revoked
 from django.conf import settings
 from django.utils import timezone
@@ -70,8 +73,9 @@ def _report_lateness(location: str, outcomes: list[Outcome]) -> None:
     name="monitors.tasks.probe_batch", ignore_result=True, acks_late=True,
     time_limit=300, soft_time_limit=280,
 )  # fmt: skip
-def probe_batch(location: str, items: list[list]) -> int:
-    """Probe one location's batch at its slots and record the results."""
+def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
+    """Probe one location's batch at its slots and record the results.
+    ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
     monitors = Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS)
     jobs = []
@@ -84,9 +88,13 @@ def probe_batch(location: str, items: list[list]) -> int:
 
 
 @task_revoked.connect
-def _report_dropped(sender=None, request=None, expired: bool = False, **kwargs) -> None:
-    if expired and request is not None and request.task == probe_batch.name:
-        location, items = request.args
+def _report_dropped(
+    sender: object = None, request: Context | None = None, expired: bool = False, **kwargs: Any
+) -> None:
+    # Context's fields are the message's headers; the stubs leave out ``task`` (its name).
+    if expired and request is not None and request.task == probe_batch.name:  # type: ignore[attr-defined]
+        # dispatch always sends probe_batch its two arguments.
+        location, items = cast("Sequence[Any]", request.args)
         logger.warning(
             "%s: a batch of %d checks expired in the queue and was dropped; "
             "the workers for %s are not keeping up",

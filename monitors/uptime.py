@@ -13,7 +13,7 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from monitors.models import DailyRollup, HourlyRollup
@@ -36,7 +36,7 @@ class Counts(NamedTuple):
         return Counts(self.checks + other.checks, self.successes + other.successes)
 
 
-def _sum_by_monitor(queryset) -> dict[int, Counts]:
+def _sum_by_monitor(queryset: QuerySet[HourlyRollup] | QuerySet[DailyRollup]) -> dict[int, Counts]:
     rows = queryset.values("monitor_id").annotate(c=Sum("checks"), s=Sum("successes"))
     return {row["monitor_id"]: Counts(row["c"] or 0, row["s"] or 0) for row in rows}
 
@@ -89,7 +89,7 @@ def daily(
         return _daily_rows(monitor_ids, since)
     # Only constants are formatted in; every value is a parameter.
     sql = f"SELECT monitor_id, {packed} FROM {DailyRollup._meta.db_table} WHERE day > %s"  # noqa: S608
-    params: list = [since]
+    params: list[date | int] = [since]
     if monitor_ids is not None:
         sql += f" AND monitor_id IN ({', '.join(['%s'] * len(monitor_ids))})"
         params += monitor_ids

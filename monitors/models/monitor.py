@@ -17,7 +17,7 @@ STATE_FIELDS = frozenset(
 TARGET_FIELDS = ("protocol", "target", "port")
 
 
-class MonitorQuerySet(models.QuerySet):
+class MonitorQuerySet(models.QuerySet["Monitor"]):
     def active(self) -> "MonitorQuerySet":
         return self.filter(is_active=True)
 

@@ -14,7 +14,7 @@ import re
 import ssl
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
@@ -45,7 +45,8 @@ class CertificateReadingRequest(aiohttp.ClientRequest):
 
     async def send(self, conn: Any) -> aiohttp.ClientResponse:
         expires_at = _expiry(conn.transport)
-        response = await super().send(conn)
+        # The session's response_class is ProbeResponse (new_session).
+        response = cast(ProbeResponse, await super().send(conn))
         response.cert_expires_at = expires_at
         return response
 

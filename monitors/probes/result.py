@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class ProbeResult:
     cert_expires_at: datetime | None = None
 
     @classmethod
-    def up(cls, reason: str, response_ms: int | None = None, **extra) -> "ProbeResult":
+    def up(cls, reason: str, response_ms: int | None = None, **extra: Any) -> "ProbeResult":
         return cls(True, reason, response_ms, **extra)
 
     @classmethod

@@ -12,10 +12,10 @@ import atexit
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -24,6 +24,7 @@ from monitors.probes import http, icmp, tcp
 from monitors.probes.result import ProbeResult
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Beyond the monitor's own timeout, before a probe is cut off whatever it does.
 HARD_TIMEOUT_GRACE = 2.0
@@ -73,7 +74,7 @@ class ProbeLoop:
         self.session = http.new_session()
         self.limit = asyncio.Semaphore(self.in_flight)
 
-    def _call(self, coroutine: Any, timeout: float | None = None) -> Any:
+    def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
             return future.result(timeout)

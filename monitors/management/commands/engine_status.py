@@ -1,11 +1,17 @@
 """How the probe engine keeps up, per location: a backlog is shown, never silent."""
 
+from argparse import ArgumentParser
+from typing import TYPE_CHECKING, Any, cast
+
 from celery import current_app as app
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from core.locations import probe_queue
 from monitors import backlog
+
+if TYPE_CHECKING:
+    from kombu.transport.virtual import Channel
 
 ROW = "{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}"
 
@@ -14,7 +20,9 @@ def queue_depth(name: str) -> int | None:
     """Messages waiting in a queue, None when the broker cannot say."""
     try:
         with app.connection_for_read() as conn:
-            return conn.default_channel.queue_declare(queue=name, passive=True).message_count
+            # Every transport's channel (Redis, filesystem, AMQP) can declare a queue.
+            channel = cast("Channel", conn.default_channel)
+            return channel.queue_declare(queue=name, passive=True).message_count
     except Exception:  # an undeclared queue or an unreachable broker: unknown
         return None
 
@@ -29,10 +37,10 @@ class Command(BaseCommand):
         "(p50/p99/max over the last minutes) and monitors not checked for two intervals."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--minutes", type=int, default=5, help="lateness window (default 5)")
 
-    def handle(self, *args, minutes: int, **options) -> None:
+    def handle(self, *args: Any, minutes: int, **options: Any) -> None:
         now = timezone.now()
         rows = backlog.by_location(now, minutes)
         self.stdout.write(f"Probe engine at {now:%Y-%m-%d %H:%M:%S} UTC")
