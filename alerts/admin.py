@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,7 +14,18 @@ from alerts.messages import test_message
 from alerts.models import Attempt, AutoIncidentRule, NotificationChannel
 
 
-class ChannelForm(forms.ModelForm):
+class _Audience(TypedDict):
+    monitor_count: int
+    category_count: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes its TypedDict only in the checker
+    from django_stubs_ext import WithAnnotations
+
+    WithAudience = WithAnnotations[NotificationChannel, _Audience]  # get_queryset's rows
+
+
+class ChannelForm(forms.ModelForm[NotificationChannel]):
     class Meta:
         model = NotificationChannel
         fields = ["name", "kind", "target", "secret", "monitors", "categories", "is_active"]
@@ -24,7 +37,7 @@ class ChannelForm(forms.ModelForm):
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(admin.ModelAdmin[NotificationChannel]):
     form = ChannelForm
     list_display = ["name", "kind", "target", "audience", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -43,7 +56,7 @@ class NotificationChannelAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("hears about"))
-    def audience(self, channel: NotificationChannel) -> str:
+    def audience(self, channel: "WithAudience") -> str:
         if not channel.monitor_count and not channel.category_count:
             return str(_("every monitor"))
         monitors = ngettext("%d monitor", "%d monitors", channel.monitor_count)
@@ -66,7 +79,7 @@ class NotificationChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(admin.ModelAdmin[Attempt]):
     """The log of every try at sending: read only."""
 
     list_display = ["at", "channel", "monitor", "event", "ok", "error", "duration_ms"]
@@ -87,7 +100,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(AutoIncidentRule)
-class AutoIncidentRuleAdmin(admin.ModelAdmin):
+class AutoIncidentRuleAdmin(admin.ModelAdmin[AutoIncidentRule]):
     list_display = ["__str__", "monitor", "category", "severity", "show_on_status_page"]
     list_select_related = ["monitor", "category"]
     list_filter = ["severity"]

@@ -15,7 +15,10 @@ def follow(alerts: list[Alert]) -> None:
     if downs:
         rules = list(AutoIncidentRule.objects.all())
         by_monitor = {r.monitor_id: r for r in rules if r.monitor_id}
-        by_category = {r.category_id: r for r in rules if r.category_id}
+        # Looked up by the monitor's category_id: None, for one without, finds nothing.
+        by_category: dict[int | None, AutoIncidentRule] = {
+            r.category_id: r for r in rules if r.category_id
+        }
         for alert in downs:
             # The monitor's own rule, else its category's.
             rule = by_monitor.get(alert.monitor_id) or by_category.get(alert.monitor.category_id)

@@ -32,6 +32,8 @@ def warn_of_expiring_certificates(now: datetime, *, in_maintenance: set[int]) ->
     )
     specs = []
     for monitor in monitors:
+        # Filtered on cert_expires_at__lte: never None here.
+        assert monitor.cert_expires_at is not None
         if monitor.cert_expires_at > now + timedelta(days=monitor.ssl_alert_days):
             continue
         if monitor.last_warning_at is not None and now < monitor.last_warning_at + EVERY:

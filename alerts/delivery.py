@@ -29,7 +29,8 @@ LOST_AFTER = timedelta(minutes=5)
 
 def backoff(attempts: int) -> int:
     """Seconds before the next try after ``attempts`` failed ones: 10, 20, 40, 80, 160."""
-    return min(10 * 2 ** (attempts - 1), 240)
+    seconds: int = 10 * 2 ** (attempts - 1)  # int ** int is typed Any (negative powers)
+    return min(seconds, 240)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ class Audience:
             NotificationChannel.objects.filter(is_active=True).values_list("pk", flat=True)
         )
         self._by_monitor: dict[int, set[int]] = defaultdict(set)
-        self._by_category: dict[int, set[int]] = defaultdict(set)
+        # Looked up by a monitor's category_id: None, for one without, finds nothing.
+        self._by_category: dict[int | None, set[int]] = defaultdict(set)
         chose = set()
         monitor_links = _ChosenMonitor.objects.filter(notificationchannel__in=active)
         for channel, monitor in monitor_links.values_list("notificationchannel", "monitor"):

@@ -3,6 +3,7 @@ window ended, the monitor was switched back on), then again every
 ``Monitor.resend_every`` seconds (0: never) until they recover."""
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Subquery
 
@@ -11,6 +12,18 @@ from alerts.models import Alert, AlertEvent
 from alerts.transitions import first_down_alert, seconds_between
 from core.enums import Status
 from monitors.models import Monitor, StatusEvent
+
+
+class _StillDown(TypedDict):
+    down_event_id: int
+    last_alert_id: int | None  # the last announcement of this down, if any
+    last_alert_at: datetime  # read only when last_alert_id is set (the same row)
+
+
+if TYPE_CHECKING:  # WithAnnotations takes its TypedDict only in the checker
+    from django_stubs_ext import WithAnnotations
+
+    StillDown = WithAnnotations[Monitor, _StillDown]
 
 
 def announce_still_down(now: datetime, *, in_maintenance: set[int]) -> list[int]:
@@ -46,14 +59,14 @@ def announce_still_down(now: datetime, *, in_maintenance: set[int]) -> list[int]
     return raise_alerts(specs, now)
 
 
-def _due(monitor: Monitor, now: datetime) -> bool:
+def _due(monitor: "StillDown", now: datetime) -> bool:
     if monitor.last_alert_id is None:
         return True  # never told: the down happened in a window or while switched off
     every = timedelta(seconds=monitor.resend_every)
     return bool(monitor.resend_every) and now >= monitor.last_alert_at + every
 
 
-def _announcement(monitor: Monitor, down: StatusEvent, now: datetime) -> AlertSpec:
+def _announcement(monitor: "StillDown", down: StatusEvent, now: datetime) -> AlertSpec:
     if monitor.last_alert_id is None:
         return first_down_alert(down)
     # Keyed on the alert it follows: two beats deciding the same resend collide.

@@ -2,7 +2,9 @@
 changes; scan monitors still down, certificates and lost deliveries) and the
 send task on its own ``alerts`` queue, so a slow channel never holds up probes."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.utils import timezone
 
 from alerts.certificates import warn_of_expiring_certificates
@@ -36,7 +38,7 @@ def scan() -> int:
     bind=True, queue=QUEUE, max_retries=None, acks_late=True,
     time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_TIME_LIMIT - 10,
 )  # fmt: skip
-def send_delivery(self, delivery_id: int) -> bool:
+def send_delivery(self: Task[Any, Any], delivery_id: int) -> bool:
     """Send one delivery; retried with exponential backoff while it fails."""
     outcome = attempt_delivery(delivery_id)
     if outcome.retry_in is not None:

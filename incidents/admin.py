@@ -1,22 +1,23 @@
+from typing import Any
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.enums import IncidentStatus
-from incidents.models import Incident, IncidentUpdate
+from incidents.models import Incident, IncidentQuerySet, IncidentUpdate
 
 
-class IncidentUpdateInline(admin.TabularInline):
+class IncidentUpdateInline(admin.TabularInline[IncidentUpdate, Incident]):
     model = IncidentUpdate
     fields = ["created_at", "status", "message"]
     extra = 0
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(admin.ModelAdmin[Incident]):
     list_display = [
         "name",
         "severity",
@@ -38,14 +39,18 @@ class IncidentAdmin(admin.ModelAdmin):
     actions = ["resolve"]
 
     def save_formset(
-        self, request: HttpRequest, form: object, formset: BaseInlineFormSet, change: bool
+        self,
+        request: HttpRequest,
+        form: object,
+        formset: BaseInlineFormSet[IncidentUpdate, Incident, Any],
+        change: bool,
     ) -> None:
         super().save_formset(request, form, formset, change)
         # A timeline entry written by hand becomes the incident's current state.
         formset.instance.follow_latest_update()
 
     @admin.action(description=_("Resolve selected incidents"))
-    def resolve(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+    def resolve(self, request: HttpRequest, queryset: IncidentQuerySet[Incident]) -> None:
         count = 0
         for incident in queryset.active():
             incident.status = IncidentStatus.RESOLVED

@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Self, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -7,16 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from core import enums
 
 RESOLVED = enums.IncidentStatus.RESOLVED
+_I = TypeVar("_I", bound="Incident")
 
 
-class IncidentQuerySet(models.QuerySet):
-    def active(self) -> "IncidentQuerySet":
+class IncidentQuerySet(models.QuerySet[_I]):
+    def active(self) -> Self:
         return self.exclude(status=RESOLVED)
 
-    def inactive(self) -> "IncidentQuerySet":
+    def inactive(self) -> Self:
         return self.filter(status=RESOLVED)
 
-    def on_status_page(self) -> "IncidentQuerySet":
+    def on_status_page(self) -> Self:
         return self.filter(show_on_status_page=True)
 
 
@@ -74,8 +76,10 @@ class Incident(models.Model):
         self._saved_state = new_state
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Incident":
-        instance = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> "Incident":
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._saved_state = (instance.status, instance.message)
         return instance
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from maintenance.models import ScheduledMaintenance
 
 
 @admin.register(ScheduledMaintenance)
-class ScheduledMaintenanceAdmin(admin.ModelAdmin):
+class ScheduledMaintenanceAdmin(admin.ModelAdmin[ScheduledMaintenance]):
     list_display = ["name", "starts_at", "duration", "recurrence", "next_window"]
     list_filter = ["recurring"]
     search_fields = ["name", "message"]
@@ -27,7 +28,7 @@ class ScheduledMaintenanceAdmin(admin.ModelAdmin):
         }
 
     @admin.display(description=_("next window"))
-    def next_window(self, row: ScheduledMaintenance) -> str:
+    def next_window(self, row: ScheduledMaintenance) -> str | StrPromise:
         window = row.next_window(timezone.now())
         if window is None:
             return _("finished")

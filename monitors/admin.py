@@ -9,15 +9,23 @@ from django.utils.translation import ngettext
 from core.enums import Status
 from monitors.models import Category, Monitor, StatusEvent
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Status.UP: "#1a7f37",
     Status.DOWN: "#cf222e",
     Status.PENDING: "#6e7781",
     Status.MAINTENANCE: "#0969da",
 }
 
+# Tuples: one list serves as fields and as readonly_fields (or a fieldset),
+# and only an immutable sequence fits both of their declared types.
+EVENT_FIELDS = ("at", "from_status", "to_status", "reason")
+STATE_SHOWN = (
+    "status", "status_changed_at", "last_check", "next_check_at", "last_response_ms",
+    "last_error", "cert_expires_at",
+)  # fmt: skip
 
-class MonitorInline(admin.TabularInline):
+
+class MonitorInline(admin.TabularInline[Monitor, Category]):
     model = Monitor
     fields = ["name", "protocol", "target", "is_active", "status"]
     readonly_fields = ["status"]
@@ -26,30 +34,29 @@ class MonitorInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["name", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["name"]
     inlines = [MonitorInline]
 
 
-class StatusEventInline(admin.TabularInline):
+class StatusEventInline(admin.TabularInline[StatusEvent, Monitor]):
     model = StatusEvent
-    fields = ["at", "from_status", "to_status", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = EVENT_FIELDS
     extra = 0
     max_num = 0
     can_delete = False
     ordering = ["-at"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatusEvent]:
         # The newest changes only: a monitor can flap thousands of times.
         ids = super().get_queryset(request).order_by("-at").values_list("pk", flat=True)[:20]
         return super().get_queryset(request).filter(pk__in=list(ids))
 
 
 @admin.register(Monitor)
-class MonitorAdmin(admin.ModelAdmin):
+class MonitorAdmin(admin.ModelAdmin[Monitor]):
     list_display = [
         "name", "coloured_status", "protocol", "target", "category", "frequency",
         "last_check", "last_response_ms", "is_active",
@@ -60,10 +67,7 @@ class MonitorAdmin(admin.ModelAdmin):
     list_per_page = 100
     actions = ["pause", "resume"]
     inlines = [StatusEventInline]
-    readonly_fields = [
-        "status", "status_changed_at", "last_check", "next_check_at", "last_response_ms",
-        "last_error", "cert_expires_at",
-    ]  # fmt: skip
+    readonly_fields = STATE_SHOWN
     fieldsets = [
         (None, {"fields": ["name", "category", "protocol", "target", "port", "is_active"]}),
         (_("Schedule"), {"fields": ["frequency", "locations", "retries", "timeout"]}),
@@ -80,7 +84,7 @@ class MonitorAdmin(admin.ModelAdmin):
             },
         ),
         (_("Alerts"), {"fields": ["resend_every", "ssl_alert_days"]}),
-        (_("Current state"), {"fields": readonly_fields}),
+        (_("Current state"), {"fields": STATE_SHOWN}),
     ]
 
     def save_model(self, request: HttpRequest, obj: Monitor, form: object, change: bool) -> None:

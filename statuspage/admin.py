@@ -15,22 +15,23 @@ admin.site.site_title = _("Status page")
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     list_display = ["name", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
     readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["name", "read_only"]
-        return ["name", "read_only", *self.readonly_fields]
+            return ("name", "read_only")
+        return ("name", "read_only", *self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         if not change:
-            # Kept on the request only: the raw key is shown once, never stored.
-            request._raw_api_key = obj.assign_new_secret()
+            # Kept on the request only: the raw key is shown once, never stored
+            # (an attribute of our own, which HttpRequest does not declare).
+            request._raw_api_key = obj.assign_new_secret()  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 
     def response_add(
@@ -40,7 +41,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "key": obj,
-            "raw_key": request._raw_api_key,
+            "raw_key": request._raw_api_key,  # type: ignore[attr-defined]  # set by save_model
             "title": _("Your new API key"),
         }
         return TemplateResponse(request, "admin/statuspage/apikey/created.html", context)

@@ -27,7 +27,7 @@ def embedded_secret_key() -> str:
     return key
 
 
-def embedded_broker_options() -> dict[str, str]:
+def embedded_broker_options() -> dict[str, str | bool]:
     """kombu's filesystem transport: one folder in and out, so every process on
     this machine shares the same queues."""
     queue_dir = VAR_DIR / "broker" / "queue"

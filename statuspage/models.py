@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import Self, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -11,6 +12,7 @@ KEY_PREFIX_LENGTH = 8
 # Writing last_used_at on every request would turn each read into a write;
 # once a minute is precise enough for "when was this key last used".
 LAST_USED_RESOLUTION = timedelta(seconds=60)
+_K = TypeVar("_K", bound="ApiKey")
 
 
 def hash_key(raw: str) -> str:
@@ -18,8 +20,8 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class ApiKeyQuerySet(models.QuerySet):
-    def usable(self) -> "ApiKeyQuerySet":
+class ApiKeyQuerySet(models.QuerySet[_K]):
+    def usable(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
 

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -38,7 +38,8 @@ def _degrade(fallback: Callable[..., Any]) -> Callable[[Callable[..., T]], Calla
                 return method(self, *args, **kwargs)
             except UNREACHABLE as error:
                 _warn(error)
-                return fallback(*args, **kwargs)
+                # The fallback answers as the method would have.
+                return cast(T, fallback(*args, **kwargs))
 
         return wrapper
 

@@ -7,13 +7,18 @@ into ``var/``. Production sets DATABASE_URL, CELERY_BROKER_URL and SECRET_KEY.
 
 import os
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from core.locations import PROBE_QUEUES
 from statuspage.embedded import VAR_DIR, embedded_broker_options, embedded_secret_key
+
+# Lets the admin classes be written ModelAdmin[Monitor] etc. for the type checker.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -184,7 +189,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status@localhost")
 # Celery: the embedded default needs no broker server; production uses Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options()
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = embedded_broker_options()
 else:
     # Redis redelivers unacknowledged messages after visibility_timeout; keep
     # it above the longest task so a slow batch is not run twice.
@@ -216,7 +221,7 @@ CELERY_TASK_QUEUES = [
     Queue("celery"),
     Queue("alerts"),  # alerts/tasks.py sends here, so a slow channel never delays probes
 ]
-CELERY_BEAT_SCHEDULE: dict = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Each app adds its periodic tasks here (monitors: dispatch; alerts: ...).
     "alerts-read-status-changes": {
         "task": "alerts.tasks.process_events",

@@ -32,15 +32,18 @@ logger = logging.getLogger(__name__)
 
 class Consumer(CeleryConsumer):
     def ensure_connected(self, conn: Connection) -> Connection:
-        conn.ensure_connection = partial(
-            conn.ensure_connection, interval_start=RECONNECT_EVERY, interval_step=0,
-            interval_max=RECONNECT_EVERY,
+        # Patched on this connection only. kombu takes the intervals in seconds
+        # as floats; its stubs say int.
+        conn.ensure_connection = partial(  # type: ignore[method-assign]
+            conn.ensure_connection, interval_start=RECONNECT_EVERY, interval_step=0,  # type: ignore[arg-type]
+            interval_max=RECONNECT_EVERY,  # type: ignore[arg-type]
         )  # fmt: skip
         return super().ensure_connected(conn)
 
     def on_connection_error_after_connected(self, exc: Exception) -> None:
         if self.connection is not None:
-            self.connection.close = lambda: None  # collected by Celery first; see above
+            # Collected by Celery first; see above. Patched on this connection only.
+            self.connection.close = lambda: None  # type: ignore[method-assign]
         super().on_connection_error_after_connected(exc)
 
 
@@ -50,7 +53,7 @@ class Heartbeat(bootsteps.StartStopStep):
     a worker whose main process is stuck or dead stops reporting, and the
     health check, the admin and the page notice."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def start(self, worker) -> None:  # type: ignore[no-untyped-def]
         from monitors import heartbeats

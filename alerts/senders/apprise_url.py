@@ -28,7 +28,8 @@ def send(channel: NotificationChannel, message: Message) -> None:
         notifier = _apprise(channel.target)
     except ValidationError as exc:
         raise SendError("Apprise does not recognise this URL.") from exc
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+    # apprise has no annotations on LogCapture.
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:  # type: ignore[no-untyped-call]
         # Plain text, said so: services that show HTML or Markdown get it escaped
         # (a monitor named "<script>" stays text); undeclared, it is passed on as is.
         delivered = notifier.notify(

@@ -1,3 +1,5 @@
+from typing import Self, TypeVar
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +17,14 @@ STATE_FIELDS = frozenset(
 )  # fmt: skip
 # Change one of these and a different thing is probed: its status starts over.
 TARGET_FIELDS = ("protocol", "target", "port")
+_M = TypeVar("_M", bound="Monitor")
 
 
-class MonitorQuerySet(models.QuerySet["Monitor"]):
-    def active(self) -> "MonitorQuerySet":
+class MonitorQuerySet(models.QuerySet[_M]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
-    def in_display_order(self) -> "MonitorQuerySet":
+    def in_display_order(self) -> Self:
         """Categories by display order (monitors without one last), then by name:
         the order of the page and of api.php."""
         return self.order_by(

@@ -108,7 +108,7 @@ class _Cells:
         self.no_data = escape(gettext("No data"))
         self.uptime_text = escape(gettext("%(percent)s uptime"))
         self.incident_text = escape(gettext("Incidents: %(names)s"))
-        self.written: dict[tuple, str] = {}
+        self.written: dict[tuple[int, int, int], str] = {}
 
     def cell(self, i: int, counts: uptime.Counts | None) -> str:
         key = (i, counts.successes, counts.checks) if counts else (i, 0, 0)

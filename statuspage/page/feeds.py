@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext
 
 from incidents.models import Incident
@@ -22,8 +22,8 @@ def _updated(incident: Incident) -> datetime:
     return max([incident.updated_at] + [u.created_at for u in incident.updates.all()])
 
 
-class IncidentsRss(Feed):
-    feed_type = Rss201rev2Feed
+class IncidentsRss(Feed[Incident, None]):
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def title(self) -> str:
         return xml_text(gettext("%(site)s status: incidents") % {"site": settings.SITE_NAME})

@@ -48,7 +48,7 @@ def safe_url(url: str) -> str | None:
 
 
 def _emphasis(text: str) -> str:
-    html = escape(text)
+    html: str = escape(text)
     for pattern, replacement in _EMPHASIS:
         html = pattern.sub(replacement, html)
     return html

@@ -10,7 +10,7 @@
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +34,7 @@ def settled(
     key = f"statuspage:{name}:{today}:{get_language()}"
     if generation is not None:
         key += f":{generation.current()}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, DAY_SECONDS)
@@ -49,14 +49,16 @@ def fragment(name: str, render: Callable[[], T], seconds: int = SECONDS) -> T:
     """A cached part of a page (its HTML, its title); ``render`` runs on a miss.
     The part must hold nothing per visitor (no CSRF token)."""
     key = _key(name)
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = render()
         cache.set(key, value, seconds)
     return value
 
 
-def public_response(max_age: int, seconds: int = SECONDS, params: tuple[str, ...] = ()) -> Callable:
+def public_response(
+    max_age: int, seconds: int = SECONDS, params: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache a view's whole response (for views with nothing per visitor: the
     JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``.
     Only the query parameters in ``params`` vary the entry, so made-up query
@@ -64,10 +66,10 @@ def public_response(max_age: int, seconds: int = SECONDS, params: tuple[str, ...
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
             key = _key(f"response:{request.path}?{query}")
-            response = cache.get(key)
+            response: HttpResponse | None = cache.get(key)
             if response is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200:

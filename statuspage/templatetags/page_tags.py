@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django import template
+from django.db.models import Manager
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -36,7 +37,7 @@ def timeline(incident: Incident) -> list[IncidentUpdate]:
 
 
 @register.filter
-def by_name(monitors) -> list[Monitor]:
+def by_name(monitors: Manager[Monitor]) -> list[Monitor]:
     return sorted(monitors.all(), key=lambda m: (m.name.casefold(), m.pk))
 
 

@@ -15,7 +15,9 @@ def category_order(category: Category) -> tuple[int, str, int]:
     return (category.display_order, category.name, category.pk)
 
 
-def category_with_monitors(category: Category | None, monitors: Sequence[Monitor]) -> dict:
+def category_with_monitors(
+    category: Category | None, monitors: Sequence[Monitor]
+) -> dict[str, Any]:
     """The contract's action=category object (no down_count, as its sample);
     ``category`` None is the group of monitors without one (format=grouped)."""
     tally = Tally.of(monitor.status for monitor in monitors)

@@ -18,7 +18,7 @@ from monitors.models.monitor import MonitorQuerySet
 from statuspage.api.bitup import render
 
 
-def active_monitors() -> MonitorQuerySet:
+def active_monitors() -> MonitorQuerySet[Monitor]:
     return Monitor.objects.active()
 
 
@@ -26,7 +26,7 @@ def all_categories() -> QuerySet[Category]:
     return Category.objects.order_by("display_order", "name", "id").only("name", "display_order")
 
 
-def listed_monitors() -> MonitorQuerySet:
+def listed_monitors() -> MonitorQuerySet[Monitor]:
     """Active monitors in the order api.php lists them: by category (by
     display_order, those without one last), then by name."""
     return active_monitors().only(*render.MONITOR_COLUMNS).in_display_order()

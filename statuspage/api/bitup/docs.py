@@ -3,6 +3,7 @@ contract, another key scheme). Public: they describe, they hold no data."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 
 from statuspage.api.bitup.envelope import API_VERSION
@@ -13,7 +14,7 @@ API_PATTERNS = [path("api.php", ApiPhpView.as_view(), name="api-php")]
 
 
 class ApiPhpSchemaView(SpectacularAPIView):
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     patterns = API_PATTERNS
     custom_settings = {
@@ -28,7 +29,7 @@ class ApiPhpSchemaView(SpectacularAPIView):
 
 
 class ApiPhpDocsView(SpectacularSwaggerView):
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     url_name = SCHEMA_URL_NAME
 

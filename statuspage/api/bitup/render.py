@@ -36,7 +36,7 @@ def monitor(row: Monitor, *, with_category: bool = True) -> dict[str, Any]:
     if with_category:
         data["is_active"] = int(row.is_active)
         data["category_id"] = row.category_id
-        data["category_name"] = row.category.name if row.category_id else None
+        data["category_name"] = row.category.name if row.category is not None else None
     return data
 
 
@@ -44,7 +44,7 @@ def incident(row: Incident) -> dict[str, Any]:
     """An incident; its monitors (with their categories) and updates must be
     prefetched by the caller (incidents.shown_incidents)."""
     monitors = sorted(row.monitors.all(), key=lambda m: m.pk)
-    categories = {m.category.pk: m.category.name for m in monitors if m.category_id}
+    categories = {m.category.pk: m.category.name for m in monitors if m.category is not None}
     return {
         "id": row.pk,
         "title": row.name,

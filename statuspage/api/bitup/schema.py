@@ -3,6 +3,7 @@ format, and its errors. These serializers describe; they never serialize (the
 models present themselves through render.py)."""
 
 import re
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,18 +25,19 @@ from statuspage.api.bitup.status import FORMATS
 TIME = "YYYY-MM-DD HH:MM:SS in the site's time zone (settings.TIME_ZONE)."
 
 
-def one_of(*values: str, help_text: str = "") -> serializers.Field:
+def one_of(*values: str, help_text: str = "") -> serializers.CharField:
     """A string with fixed values, written as a pattern, not an enum:
     drf-spectacular names each enum after its field, and two enums of one
     field name ("status", "type") in several components make its schema check
     warn. The monitor's status and type keep theirs."""
     pattern = "^(" + "|".join(re.escape(value) for value in values) + ")$"
     schema = {"type": "string", "pattern": pattern, "example": values[0]}
-    field_class = extend_schema_field(schema)(type("OneOf", (serializers.CharField,), {}))
+    one_of_class: type[serializers.CharField] = type("OneOf", (serializers.CharField,), {})
+    field_class = extend_schema_field(schema)(one_of_class)
     return field_class(help_text=help_text or f'Always "{values[0]}".')
 
 
-class BitupMonitorInCategorySerializer(serializers.Serializer):
+class BitupMonitorInCategorySerializer(serializers.Serializer[dict[str, Any]]):
     """A monitor inside a category (action=category, format=grouped)."""
 
     id = serializers.IntegerField()
@@ -57,7 +59,7 @@ class BitupMonitorSerializer(BitupMonitorInCategorySerializer):
     category_name = serializers.CharField(allow_null=True)
 
 
-class BitupMonitorSimpleSerializer(serializers.Serializer):
+class BitupMonitorSimpleSerializer(serializers.Serializer[dict[str, Any]]):
     """A monitor of action=status&format=simple: id, name and status only."""
 
     id = serializers.IntegerField()
@@ -65,7 +67,7 @@ class BitupMonitorSimpleSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=BITUP_STATUS.codes)
 
 
-class BitupCategoryDetailSerializer(serializers.Serializer):
+class BitupCategoryDetailSerializer(serializers.Serializer[dict[str, Any]]):
     """action=category: one category with its active monitors (no down_count,
     as in the contract's sample)."""
 
@@ -88,7 +90,7 @@ class BitupGroupSerializer(BitupCategoryDetailSerializer):
     display_order = serializers.IntegerField(allow_null=True)
 
 
-class BitupCategorySerializer(serializers.Serializer):
+class BitupCategorySerializer(serializers.Serializer[dict[str, Any]]):
     """An item of action=categories, by display_order, name and id."""
 
     id = serializers.IntegerField()
@@ -99,12 +101,12 @@ class BitupCategorySerializer(serializers.Serializer):
     down_count = serializers.IntegerField()
 
 
-class BitupIncidentUpdateSerializer(serializers.Serializer):
+class BitupIncidentUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     message = serializers.CharField()
     created_at = serializers.CharField(help_text=TIME)
 
 
-class BitupIncidentSerializer(serializers.Serializer):
+class BitupIncidentSerializer(serializers.Serializer[dict[str, Any]]):
     """An item of action=incidents."""
 
     id = serializers.IntegerField()
@@ -121,7 +123,7 @@ class BitupIncidentSerializer(serializers.Serializer):
     updates = BitupIncidentUpdateSerializer(many=True, help_text="Oldest first.")
 
 
-class BitupStatsCategorySerializer(serializers.Serializer):
+class BitupStatsCategorySerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     category_name = serializers.CharField()
     total_in_category = serializers.IntegerField()
@@ -138,7 +140,7 @@ UPTIME_HELP = (
 )
 
 
-class BitupStatsSerializer(serializers.Serializer):
+class BitupStatsSerializer(serializers.Serializer[dict[str, Any]]):
     """action=stats, over active monitors."""
 
     total = serializers.IntegerField(help_text="Active monitors.")
@@ -150,7 +152,7 @@ class BitupStatsSerializer(serializers.Serializer):
     categories = BitupStatsCategorySerializer(many=True)
 
 
-class BitupErrorSerializer(serializers.Serializer):
+class BitupErrorSerializer(serializers.Serializer[dict[str, Any]]):
     """Every error of api.php (401, 400, 404, 405, 429)."""
 
     status = one_of("error")
@@ -177,10 +179,12 @@ class BitupDataField(serializers.JSONField):
     """The data of each action: which one answers depends on action and format."""
 
 
-class BitupSuccessSerializer(serializers.Serializer):
+class BitupSuccessSerializer(serializers.Serializer[dict[str, Any]]):
     status = one_of("success")
     api_version = serializers.ChoiceField(choices=[envelope.API_VERSION])
-    data = BitupDataField(
+    # The metaclass takes declared fields out of the class: this does not
+    # replace Serializer.data, whatever the checker sees.
+    data = BitupDataField(  # type: ignore[assignment]
         help_text="status (full, simple, grouped), categories and incidents: an array; "
         "category and stats: an object."
     )
@@ -229,7 +233,7 @@ _SUCCESS_EXAMPLES = {
 }  # fmt: skip
 
 
-API_PHP_SCHEMA = {
+API_PHP_SCHEMA: dict[str, Any] = {
     "operation_id": "api_php",
     "summary": "Status API (BitUp contract, v2.1)",
     "description": (

@@ -27,7 +27,8 @@ NOTHING_KNOWN = 100
 def availability(status: str, counts: uptime.Counts | None) -> float | None:
     if counts is not None and counts.percent is not None:
         return counts.percent
-    return {Status.UP: 100.0, Status.DOWN: 0.0}.get(status)
+    known: dict[str, float] = {Status.UP: 100.0, Status.DOWN: 0.0}
+    return known.get(status)
 
 
 def rounded_percent(value: float) -> int | float:
@@ -54,7 +55,8 @@ def stats(query: Query) -> dict[str, Any]:
     states = monitor_states()
     # Every monitor's rollups in one query, rather than an IN list of thousands of ids.
     history = uptime.last_days(None, uptime.UPTIME_DAYS)
-    overall, by_category = Figures(), {}
+    overall = Figures()
+    by_category: dict[int | None, Figures] = {}
     for monitor_id, category_id, status in states:
         figure = availability(status, history.get(monitor_id))
         overall.add(status, figure)

@@ -32,7 +32,11 @@ def grouped() -> list[dict[str, Any]]:
         by_category[monitor.category_id].append(monitor)
     # A category created since it was read, with monitors already, still shows.
     known = {category.pk for category in categories} | {None}
-    categories += [group[0].category for key, group in by_category.items() if key not in known]
+    categories += [
+        category
+        for key, group in by_category.items()
+        if key not in known and (category := group[0].category) is not None
+    ]
     groups = [
         category_with_monitors(category, by_category.get(category.pk, []))
         for category in sorted(categories, key=category_order)

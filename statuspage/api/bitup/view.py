@@ -2,10 +2,13 @@
 
 from typing import Any
 
-from django.http import HttpResponseBase
+from django.http import HttpRequest
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,10 +34,10 @@ def query_key(request: Request) -> ApiKey | None:
 class ApiPhpView(APIView):
     api_dialect = BITUP
     # The key comes in the query, not in v1's header: checked here, first.
-    authentication_classes: list = []
-    permission_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes: list[type[BasePermission]] = []
     renderer_classes = [BitupJSONRenderer]
-    parser_classes: list = []
+    parser_classes: list[type[BaseParser]] = []
     content_negotiation_class = JsonOnly
     http_method_names = ["get", "head"]
 
@@ -45,7 +48,7 @@ class ApiPhpView(APIView):
             raise BitupError(401, INVALID_KEY)
         request.auth = key
 
-    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
         raise BitupError(405, f"Method {request.method} not allowed. Use GET.")
 
     @extend_schema(**API_PHP_SCHEMA)
@@ -64,8 +67,8 @@ class ApiPhpView(APIView):
         return response
 
     def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         # Real-time, and the key is in the URL: no shared cache may keep it.
         add_never_cache_headers(response)

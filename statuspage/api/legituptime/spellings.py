@@ -12,9 +12,10 @@ from core.enums import (
 )
 from core.spelling import Spelling
 
-V1_PROTOCOL = Spelling({"h": Protocol.HTTP, "p": Protocol.TCP, "i": Protocol.PING})
-V1_SEVERITY = Spelling({"o": Severity.OUTAGE, "d": Severity.DEGRADED})
-V1_INCIDENT_STATUS = Spelling(
+# Spelling[str]: a model's field reads its stored value back as a plain str.
+V1_PROTOCOL: Spelling[str] = Spelling({"h": Protocol.HTTP, "p": Protocol.TCP, "i": Protocol.PING})
+V1_SEVERITY: Spelling[str] = Spelling({"o": Severity.OUTAGE, "d": Severity.DEGRADED})
+V1_INCIDENT_STATUS: Spelling[str] = Spelling(
     {
         "iv": IncidentStatus.INVESTIGATING,
         "id": IncidentStatus.IDENTIFIED,
@@ -23,7 +24,9 @@ V1_INCIDENT_STATUS = Spelling(
         "r": IncidentStatus.RESOLVED,
     }
 )
-V1_RECUR_UNIT = Spelling({"d": RecurUnit.DAY, "w": RecurUnit.WEEK, "m": RecurUnit.MONTH})
+V1_RECUR_UNIT: Spelling[str] = Spelling(
+    {"d": RecurUnit.DAY, "w": RecurUnit.WEEK, "m": RecurUnit.MONTH}
+)
 # In the order of the stored lists (core.enums), which the schema's enums follow.
 V1_CHECK_FREQUENCY = Spelling(
     dict(zip(
