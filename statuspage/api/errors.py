@@ -8,7 +8,7 @@ from django.views import defaults
 
 from statuspage.api.dialect import of_path
 
-REASONS = {
+REASONS: dict[type[Exception], str] = {
     TooManyFieldsSent: "Too many parameters.",
     RequestDataTooBig: "Request body too large.",
 }

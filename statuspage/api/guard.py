@@ -17,12 +17,13 @@ from statuspage.api.ratelimit import Rate, exceeded, hit
 def client_address(request: HttpRequest) -> str:
     """The client's address; behind N trusted proxies, the N-th address from
     the right of X-Forwarded-For (the rest can be forged by the client)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies: int = settings.TRUSTED_PROXY_COUNT
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     if proxies and len(hops) >= proxies:
         return hops[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    address: str = request.META.get("REMOTE_ADDR", "unknown")
+    return address
 
 
 def too_many(dialect: Dialect, retry_after: int) -> HttpResponse:
@@ -55,7 +56,8 @@ class ApiGuardMiddleware:
         address = client_address(request)
         raw = dialect.raw_key(request)
         key = authenticate_key(raw) if raw else None
-        request.api_key = key
+        # An attribute of our own on the request, which HttpRequest does not declare.
+        request.api_key = key  # type: ignore[attr-defined]
         if wait := hit(
             f"{dialect.name}:addr", address, Rate.parse(settings.RATE_LIMIT_PER_ADDRESS)
         ):

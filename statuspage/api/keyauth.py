@@ -1,5 +1,7 @@
 """Key authentication for both APIs: one lookup, used by api.php and v1."""
 
+from typing import cast
+
 from django.http import HttpRequest
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
@@ -31,7 +33,8 @@ def resolved_key(request: HttpRequest | Request, raw: str | None) -> ApiKey | No
     """The key statuspage.api.guard already looked up for this request (for
     its rate limits), else a lookup of ``raw``: one query per request."""
     key = getattr(request, "api_key", _UNRESOLVED)
-    return authenticate_key(raw) if key is _UNRESOLVED else key
+    # What the guard set: a key or None.
+    return authenticate_key(raw) if key is _UNRESOLVED else cast("ApiKey | None", key)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

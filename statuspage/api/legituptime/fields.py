@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from core.spelling import Spelling
@@ -79,7 +79,7 @@ class UtcDateTimeField(serializers.DateTimeField):
 class CodeField(serializers.ChoiceField):
     """One of an API spelling's codes; the stored value inside, the code outside."""
 
-    def __init__(self, spelling: Spelling, **kwargs: Any) -> None:
+    def __init__(self, spelling: Spelling[Any], **kwargs: Any) -> None:
         self.spelling = spelling
         # Label each code with what it stands for, for the schema's enum descriptions.
         choices = [(code, getattr(spelling.stored(code), "label", code)) for code in spelling.codes]
@@ -128,12 +128,13 @@ class CommaCodesField(StrictCharField):
 class IdListField(StrictCharField):
     """Comma-separated ids ("1,2,3") of rows that exist; blank means none."""
 
-    def __init__(self, queryset: QuerySet, **kwargs: Any) -> None:
+    def __init__(self, queryset: QuerySet[Model], **kwargs: Any) -> None:
         self.queryset = queryset
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> list[int]:
+    # The CharField's text, read further into ids.
+    def to_internal_value(self, data: Any) -> list[int]:  # type: ignore[override]
         items = split_comma_list(super().to_internal_value(data))
         if len(items) > MAX_IDS:
             raise serializers.ValidationError(f"At most {MAX_IDS} ids.")

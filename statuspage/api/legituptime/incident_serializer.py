@@ -14,7 +14,7 @@ from statuspage.api.legituptime.fields import (
 from statuspage.api.legituptime.serializers import V1Serializer
 
 
-class IncidentSerializer(V1Serializer):
+class IncidentSerializer(V1Serializer[Incident]):
     """An incident. Creating one, and changing its CurrentStatus or Message, adds an
     entry to its timeline; CurrentStatus r (resolved) makes it inactive."""
 

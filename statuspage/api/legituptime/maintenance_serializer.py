@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from drf_spectacular.utils import extend_schema_field
@@ -30,7 +30,7 @@ UNIT, COUNT = "RecurEvery", "RecurEveryNum"
         ]
     }
 )
-class RecurPartField(serializers.Field):
+class RecurPartField(serializers.Field[str | int, Any, str | int, Any]):
     """The unit (a code string) or the count (an integer) of a recurrence."""
 
     default_error_messages = {
@@ -43,7 +43,7 @@ class RecurPartField(serializers.Field):
         is_count = type(data) is int and 1 <= data <= MAX_REPEAT_COUNT
         if not (is_unit or is_count):
             self.fail("invalid")
-        return data
+        return cast("str | int", data)  # checked above
 
 
 def unit_and_count(attrs: dict[str, Any]) -> tuple[str | None, int | None, FieldErrors]:
@@ -57,10 +57,10 @@ def unit_and_count(attrs: dict[str, Any]) -> tuple[str | None, int | None, Field
         return given[UNIT], None, {COUNT: ["Must be the count when RecurEvery is the unit."]}
     if len(counts) == 2:
         return None, given[COUNT], {UNIT: [f"Must be the unit: {', '.join(V1_RECUR_UNIT.codes)}."]}
-    return (units or [None])[0], (counts or [None])[0], {}
+    return units[0] if units else None, counts[0] if counts else None, {}
 
 
-class ScheduledMaintenanceSerializer(V1Serializer):
+class ScheduledMaintenanceSerializer(V1Serializer[ScheduledMaintenance]):
     """A maintenance window, one-off or recurring. RecurEvery is the unit and RecurEveryNum
     the count; the swapped form of the contract's samples is accepted too."""
 

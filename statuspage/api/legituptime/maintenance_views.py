@@ -4,7 +4,7 @@ from statuspage.api.legituptime.maintenance_serializer import ScheduledMaintenan
 from statuspage.api.legituptime.views import V1ViewSet
 
 
-class ScheduledMaintenanceViewSet(V1ViewSet):
+class ScheduledMaintenanceViewSet(V1ViewSet[ScheduledMaintenance]):
     """Served at both /v1/scheduledmaintenance and /v1/maintenance."""
 
     queryset = ScheduledMaintenance.objects.all()

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
@@ -26,7 +26,7 @@ def _optional_text(help_text: str) -> StrictCharField:
     )  # fmt: skip
 
 
-class MonitorSerializer(V1Serializer):
+class MonitorSerializer(V1Serializer[Monitor]):
     """A monitor. PUT replaces it whole: an optional field left out takes its default."""
 
     model = Monitor
@@ -98,7 +98,8 @@ class MonitorSerializer(V1Serializer):
             try:
                 validate_target(attrs["TestURL"])
             except serializers.ValidationError as exc:
-                errors["TestURL"] = exc.detail
+                # A validator's ValidationError holds its list of messages.
+                errors["TestURL"] = cast(list[str], exc.detail)
         code = spellings.V1_PROTOCOL.code(protocol)
         required = {
             HTTP: ["AllowRedirects", "ExpectedStatusCodes"],

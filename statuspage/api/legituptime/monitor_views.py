@@ -7,7 +7,7 @@ from statuspage.api.legituptime.monitor_serializer import MonitorSerializer
 from statuspage.api.legituptime.views import V1ViewSet
 
 
-class MonitorViewSet(V1ViewSet):
+class MonitorViewSet(V1ViewSet[Monitor]):
     """Monitors: what to probe, from where and how often."""
 
     queryset = Monitor.objects.all()

@@ -3,7 +3,7 @@ every bad field reported at once (cross-field rules run even when another
 field failed)."""
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.db import models
 from rest_framework import serializers
@@ -11,13 +11,14 @@ from rest_framework.exceptions import ParseError
 from rest_framework.fields import SkipField
 
 FieldErrors = dict[str, list[str]]
+M = TypeVar("M", bound=models.Model)
 
 
-class V1Serializer(serializers.Serializer):
+class V1Serializer(serializers.Serializer[M]):
     """Subclasses declare the contract's fields, ``model`` and ``model_fields``
     (contract name -> model field), and put rules that span fields in ``check``."""
 
-    model: ClassVar[type[models.Model]]
+    model: type[M]  # a class attribute (ClassVar cannot hold a type variable)
     model_fields: ClassVar[dict[str, str]]
     # Model fields a subclass writes itself, with the contract name that carries each.
     other_model_fields: ClassVar[dict[str, str]] = {}
@@ -29,21 +30,25 @@ class V1Serializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise ParseError("The body must be a JSON object.")
+        attrs: dict[str, Any]
         try:
             attrs, errors = super().to_internal_value(data), {}
         except serializers.ValidationError as exc:
-            attrs, errors = self._valid_fields(data), dict(exc.detail)
+            # A Serializer's ValidationError holds a dict: field -> its messages.
+            attrs, errors = self._valid_fields(data), dict(cast(FieldErrors, exc.detail))
         for name, messages in self.check(attrs).items():
             errors.setdefault(name, messages)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
-    def _valid_fields(self, data: Mapping) -> dict[str, Any]:
-        valid = {}
+    def _valid_fields(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        valid: dict[str, Any] = {}
         for field in self._writable_fields:
             try:
-                valid[field.field_name] = field.run_validation(field.get_value(data))
+                # A bound field has its name.
+                name = cast(str, field.field_name)
+                valid[name] = field.run_validation(field.get_value(data))
             except (serializers.ValidationError, SkipField):
                 continue
         return valid
@@ -55,7 +60,9 @@ class V1Serializer(serializers.Serializer):
         for name, model_field in self.model_fields.items():
             value = attrs.get(name)
             if value is None:
-                value = self.model._meta.get_field(model_field).get_default()
+                # model_fields name the model's own fields, never a reverse relation.
+                field = cast("models.Field[Any, Any]", self.model._meta.get_field(model_field))
+                value = field.get_default()
             values[model_field] = value
         return values
 
@@ -68,13 +75,13 @@ class V1Serializer(serializers.Serializer):
             for field, messages in errors.items()
         }
 
-    def create(self, validated_data: dict[str, Any]) -> models.Model:
+    def create(self, validated_data: dict[str, Any]) -> M:
         return self.save_row(self.model(), validated_data)
 
-    def update(self, instance: models.Model, validated_data: dict[str, Any]) -> models.Model:
+    def update(self, instance: M, validated_data: dict[str, Any]) -> M:
         return self.save_row(instance, validated_data)
 
-    def save_row(self, row: models.Model, attrs: dict[str, Any]) -> models.Model:
+    def save_row(self, row: M, attrs: dict[str, Any]) -> M:
         values = self.model_values(attrs)
         changed = {field for field, value in values.items() if getattr(row, field) != value}
         for field, value in values.items():
@@ -84,11 +91,11 @@ class V1Serializer(serializers.Serializer):
         self.after_save(row, attrs)
         return row
 
-    def before_save(self, row: models.Model, changed: set[str]) -> None:
+    def before_save(self, row: M, changed: set[str]) -> None:
         """Hook: ``changed`` names the model fields this write changes."""
 
-    def persist(self, row: models.Model) -> None:
+    def persist(self, row: M) -> None:
         row.save()
 
-    def after_save(self, row: models.Model, attrs: dict[str, Any]) -> None:
+    def after_save(self, row: M, attrs: dict[str, Any]) -> None:
         """Hook: write what needs the row saved first (many-to-many fields)."""

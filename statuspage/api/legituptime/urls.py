@@ -2,6 +2,8 @@
 the contract writes its URLs. Maintenance answers at both of the contract's
 prefixes; /incidents/Active and /incidents/active are one endpoint."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +15,9 @@ from statuspage.api.legituptime.incident_views import IncidentViewSet
 from statuspage.api.legituptime.maintenance_views import ScheduledMaintenanceViewSet
 from statuspage.api.legituptime.monitor_views import MonitorViewSet
 from statuspage.api.legituptime.schema import SCHEMA_URL_NAME, DocsView, SchemaView
+
+if TYPE_CHECKING:
+    from rest_framework.decorators import ViewSetAction
 
 
 class IdConverter:
@@ -28,8 +33,13 @@ class IdConverter:
 
 register_converter(IdConverter, "v1id")
 
-LIST = {"get": "list", "post": "create"}
-ONE = {"get": "retrieve", "put": "update", "delete": "destroy"}
+# as_view() also takes an action function, hence the union.
+LIST: "dict[str, str | ViewSetAction[Any]]" = {"get": "list", "post": "create"}
+ONE: "dict[str, str | ViewSetAction[Any]]" = {
+    "get": "retrieve",
+    "put": "update",
+    "delete": "destroy",
+}
 
 
 def any_case(word: str) -> str:

@@ -177,6 +177,8 @@ class Writer:
     def maintenance(self, row: ScheduledMaintenance, window: Window | None) -> Json:
         """``window`` None: the row is over; its last window is shown as completed."""
         if window is None:
+            # A row whose windows are all over has its final end.
+            assert row.ends_at is not None
             starts_at, ends_at, state = row.ends_at - row.duration, row.ends_at, "completed"
         else:
             starts_at, ends_at = window.starts_at, window.ends_at

@@ -13,8 +13,9 @@ V2_INDICATOR = {
     Overall.MAINTENANCE: ("maintenance", "Service Under Maintenance"),
 }
 
-# An incident's impact for each severity.
-V2_IMPACT = {Severity.OUTAGE: "major", Severity.DEGRADED: "minor"}
+# An incident's impact for each severity. Keyed by str, as the models read
+# their stored values back (so are V2_INCIDENT_STATUS's).
+V2_IMPACT: dict[str, str] = {Severity.OUTAGE: "major", Severity.DEGRADED: "minor"}
 
 # A component's status. That API has no "not checked yet": such a monitor
 # reads as operational.
@@ -29,7 +30,7 @@ V2_COMPONENT_STATUS = {
 
 # An incident's status; it has no "update" (render.effective_statuses carries
 # the status before such an update).
-V2_INCIDENT_STATUS = {
+V2_INCIDENT_STATUS: dict[str, str] = {
     IncidentStatus.INVESTIGATING: "investigating",
     IncidentStatus.IDENTIFIED: "identified",
     IncidentStatus.MONITORING: "monitoring",

@@ -4,7 +4,7 @@ any origin (widgets fetch them from other sites' pages)."""
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -17,7 +17,9 @@ from statuspage.public.current import Current, incidents_with_timeline, load_cur
 RECENT = 50  # as that API: the 50 most recent incidents or maintenances
 
 
-def endpoint(build: Callable[[HttpRequest, Current], dict[str, Any]]) -> Callable:
+def endpoint(
+    build: Callable[[HttpRequest, Current], dict[str, Any]],
+) -> Callable[[HttpRequest], HttpResponse]:
     @require_safe
     @public_response(max_age=30)
     def view(request: HttpRequest) -> JsonResponse:
@@ -29,7 +31,9 @@ def endpoint(build: Callable[[HttpRequest, Current], dict[str, Any]]) -> Callabl
     return view
 
 
-def _windows(request: HttpRequest, current: Current, in_progress: bool | None) -> list[dict]:
+def _windows(
+    request: HttpRequest, current: Current, in_progress: bool | None
+) -> list[dict[str, Any]]:
     writer = v2.Writer(request, current)
     windows = [w for w in current.windows if in_progress is None or w.in_progress == in_progress]
     return [writer.maintenance(w.maintenance, w) for w in reversed(windows)]
