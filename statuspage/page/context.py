@@ -1,4 +1,4 @@
-"""What the front page shows, built in a fixed number of queries: eight, nine
+"""What the front page shows, built in a fixed number of queries: nine, ten
 on the first render of a day in a language (see bars.py)."""
 
 from dataclasses import dataclass
@@ -11,9 +11,11 @@ from django.utils.safestring import SafeString
 
 from core import pagecache
 from incidents.models import Incident
+from monitors import heartbeats
 from monitors.models import Category
 from statuspage.page import history
 from statuspage.page.bars import DAYS, build_bars
+from statuspage.page.freshness import assess
 from statuspage.page.rows import Row, rows_html
 from statuspage.public import cache
 from statuspage.public.current import PAGE_FIELDS, load_current, recent_or_open
@@ -57,7 +59,9 @@ def index_context(now: datetime | None = None) -> dict[str, Any]:
         for group in current.groups
     ]
     resolved = [i for i in current.incidents if not i.is_active]
+    dispatched = heartbeats.last_dispatch() if current.monitors else None  # one
     return {
+        "freshness": assess(current.monitors, dispatched, now),
         "now": now,
         "current": current,
         "overall": current.overall,

@@ -2,7 +2,9 @@
 once per cache lifetime and language (nothing per visitor in it); the shell
 around it (the language switch with its CSRF token) is rendered per request."""
 
+import math
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_safe
 from incidents.models import Incident
 from statuspage.page import history
 from statuspage.page.context import index_context
-from statuspage.public.cache import fragment
+from statuspage.public.cache import SECONDS, fragment
 from statuspage.public.current import incidents_with_timeline
 
 MAX_HISTORY_PAGE = 200  # fifty years back
@@ -24,14 +26,29 @@ def _page(request: HttpRequest, main: dict[str, str]) -> HttpResponse:
     return render(request, "statuspage/page.html", main)
 
 
-def render_index(now: datetime | None = None) -> dict[str, str]:
+def render_index(now: datetime | None = None) -> dict[str, Any]:
     context = index_context(now)
-    return {"title": "", "main": render_to_string("statuspage/index.html", context)}
+    freshness = context["freshness"]
+    return {
+        "title": "",
+        "main": render_to_string("statuspage/index.html", context),
+        # A fresh page turns "checks delayed" at this time if no result comes.
+        "stale_at": None if freshness.delayed else freshness.stale_at,
+    }
+
+
+def keep_index(rendered: dict[str, Any]) -> int:
+    """Seconds to cache a render: never past the moment it would turn stale,
+    so a stopped engine shows on the page within a second of it."""
+    if rendered["stale_at"] is None:
+        return SECONDS
+    left = (rendered["stale_at"] - timezone.now()).total_seconds()
+    return max(0, min(SECONDS, math.ceil(left)))
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return _page(request, fragment("index", render_index))
+    return _page(request, fragment("index", render_index, keep_index))
 
 
 def _history_page(request: HttpRequest) -> int:

@@ -45,14 +45,18 @@ def _key(name: str) -> str:
     return f"statuspage:page:{pagecache.version()}:{get_language()}:{name}"
 
 
-def fragment(name: str, render: Callable[[], T], seconds: int = SECONDS) -> T:
+def fragment(name: str, render: Callable[[], T], seconds: int | Callable[[T], int] = SECONDS) -> T:
     """A cached part of a page (its HTML, its title); ``render`` runs on a miss.
-    The part must hold nothing per visitor (no CSRF token)."""
+    The part must hold nothing per visitor (no CSRF token). ``seconds`` may
+    be read off what was rendered (a page that turns stale at a known time is
+    kept no longer than that); 0 keeps nothing."""
     key = _key(name)
     value: T | None = cache.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, seconds)
+        keep = seconds(value) if callable(seconds) else seconds
+        if keep > 0:
+            cache.set(key, value, keep)
     return value
 
 

@@ -19,8 +19,9 @@ from statuspage.public.states import ComponentState, Overall, component_state, o
 
 # What the page shows of a monitor; the API v2 also gives its times. A field
 # left out here and read later costs a query per monitor.
-PAGE_FIELDS = ("id", "name", "status", "category_id")
-API_FIELDS = (*PAGE_FIELDS, "status_changed_at", "created_at", "updated_at")
+# The page's freshness (freshness.py) reads the check times and intervals.
+PAGE_FIELDS = ("id", "name", "status", "category_id", "last_check", "frequency", "created_at")
+API_FIELDS = (*PAGE_FIELDS, "status_changed_at", "updated_at")
 
 
 def page_monitors(fields: tuple[str, ...] = API_FIELDS) -> QuerySet[Monitor]:
@@ -114,8 +115,16 @@ class Current:
         return [w for w in self.windows if not w.in_progress]
 
     @property
+    def checked_at(self) -> datetime | None:
+        """The newest check of the monitors shown: how fresh their statuses are."""
+        return max((m.last_check for m in self.monitors if m.last_check), default=None)
+
+    @property
     def updated_at(self) -> datetime:
-        """When anything the page shows last changed."""
+        """How fresh the data is: the newest check (not the time of the render);
+        before any check, when anything the page shows last changed."""
+        if self.checked_at is not None:
+            return self.checked_at
         moments = [m.status_changed_at or m.updated_at for m in self.monitors]
         moments += [i.updated_at for i in self.open_incidents]
         moments += [w.starts_at for w in self.in_progress]
