@@ -17,6 +17,7 @@ from django.utils import timezone
 from alerts import senders
 from alerts.messages import Message
 from alerts.models import Attempt, Delivery, DeliveryState, NotificationChannel
+from core import metrics
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def send_and_log(
         ok=error is None, error=(error or "")[:1000],
         duration_ms=round((time.monotonic() - started) * 1000),
     )  # fmt: skip
+    result = "sent" if error is None else "failed"
+    metrics.alert_deliveries.labels(channel=channel.kind, result=result).inc()
     return error
 
 

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.locations import probe_queue
-from monitors import heartbeats, recording, scheduling, state
+from monitors import heartbeats, recording, scheduling, state, telemetry
 from monitors.models import Monitor
 from monitors.probes.runner import Job, Outcome, shared_loop
 
@@ -77,13 +77,14 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     """Probe one location's batch at its slots and record the results.
     ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
-    monitors = Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS)
+    monitors = list(Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS))
     jobs = []
     for monitor in monitors:
         monitor.timeout = min(max(monitor.timeout, 1), 60)
         jobs.append(Job(monitor, slots[monitor.pk]))
     outcomes = shared_loop(settings.PROBES_IN_FLIGHT).run(jobs)
     _report_lateness(location, outcomes)
+    telemetry.count_batch(location, monitors, outcomes)  # done, whether recorded or not
     return recording.record(location, outcomes)
 
 

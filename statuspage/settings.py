@@ -22,6 +22,12 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Prometheus metrics (core/metrics.py) in multiprocess mode: every process
+# writes its counts under this folder and /metrics adds them up. Chosen here,
+# before any metric is made; `make run` (bin/run-all) empties it at start.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -60,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it counts every answer, the redirects and refusals included.
+    "statuspage.metrics.middleware.CountRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "statuspage.api.bodylimit.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -272,6 +280,12 @@ LOGGING = {
 RATE_LIMIT_PER_KEY = env.str("RATE_LIMIT_PER_KEY", default="600/60")
 RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="1200/60")
 RATE_LIMIT_FAILED_KEYS = env.str("RATE_LIMIT_FAILED_KEYS", default="30/60")
+# /metrics (Prometheus): allowed with "Authorization: Bearer <METRICS_TOKEN>" or
+# from an address in METRICS_ALLOWED_NETWORKS ("10.0.0.0/8,127.0.0.1");
+# with neither set it answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+
 # How many reverse proxies in front of the web server append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

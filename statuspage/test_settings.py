@@ -2,8 +2,11 @@
 and plain static storage (tests render pages without running collectstatic)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# The metrics of this test process only (not var/'s, nor a previous run's).
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="statuspage-metrics-")
 
 from statuspage.settings import *  # noqa: E402,F403
 

@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include("statuspage.api.legituptime.urls")),
+    path("", include("statuspage.metrics.urls")),
     path("", include("statuspage.api.bitup.urls")),
     path("api/v2/", include("statuspage.api.statuspage_v2.urls")),
     path("", include("statuspage.page.urls")),

@@ -29,7 +29,8 @@ from tests.throwaway_servers import free_port, wait_for_port
 
 CELERY = ["-m", "celery", "-A", "statuspage"]
 # Variables of the developer's shell that would change what the product runs on.
-UNSET = {"DEBUG", "CACHE_URL", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+UNSET = {"DEBUG", "CACHE_URL", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
+         "PROMETHEUS_MULTIPROC_DIR"}  # fmt: skip
 
 
 @contextmanager

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from core.enums import Status
 from monitors import heartbeats
 from monitors.models import Monitor
-from statuspage.enums import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

@@ -12,6 +12,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ class Outcome:
     slot: datetime
     started_at: datetime
     result: ProbeResult
+    duration: float = 0.0  # seconds the probe took, timeouts included
 
     @property
     def lateness(self) -> float:
@@ -92,7 +94,7 @@ class ProbeLoop:
         if delay > 0:
             await asyncio.sleep(delay)
         async with self.limit:
-            started_at = datetime.now(UTC)
+            started_at, started = datetime.now(UTC), time.perf_counter()
             try:
                 async with asyncio.timeout(job.monitor.timeout + HARD_TIMEOUT_GRACE):
                     result = await probe(job.monitor, self.session)
@@ -102,7 +104,7 @@ class ProbeLoop:
                 # A fault of ours says nothing about the target: no false alarm.
                 logger.exception("probe of monitor %s failed", job.monitor.pk)
                 result = ProbeResult.unknown("the probe failed; see the worker's log")
-        return Outcome(job.monitor.pk, job.slot, started_at, result)
+        return Outcome(job.monitor.pk, job.slot, started_at, result, time.perf_counter() - started)
 
     async def _run_all(self, jobs: Sequence[Job]) -> list[Outcome]:
         return list(await asyncio.gather(*(self._run(job) for job in jobs)))
