@@ -280,6 +280,10 @@ LOGGING = {
 RATE_LIMIT_PER_KEY = env.str("RATE_LIMIT_PER_KEY", default="600/60")
 RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="1200/60")
 RATE_LIMIT_FAILED_KEYS = env.str("RATE_LIMIT_FAILED_KEYS", default="30/60")
+# Last-good copies of the public page, its JSON, feeds and badges, served when
+# the database cannot be reached (statuspage/lastgood.py).
+PAGE_SNAPSHOT_DIR = env.str("PAGE_SNAPSHOT_DIR", default=str(VAR_DIR / "snapshots"))
+
 # /metrics (Prometheus): allowed with "Authorization: Bearer <METRICS_TOKEN>" or
 # from an address in METRICS_ALLOWED_NETWORKS ("10.0.0.0/8,127.0.0.1");
 # with neither set it answers 404.

@@ -10,6 +10,9 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="statuspage-met
 
 from statuspage.settings import *  # noqa: E402,F403
 
+# Last-good page copies of this test process only.
+PAGE_SNAPSHOT_DIR = tempfile.mkdtemp(prefix="statuspage-snapshots-")
+
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

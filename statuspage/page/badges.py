@@ -100,7 +100,7 @@ def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpRes
 
 
 @require_safe
-@public_response(max_age=60, params=("show",))
+@public_response(max_age=60, params={"show": ("uptime",)})
 def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
     monitor = Monitor.objects.active().only(*PAGE_FIELDS).filter(pk=pk).first()
     if monitor is None:
@@ -109,7 +109,7 @@ def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@public_response(max_age=60, params=("show",))
+@public_response(max_age=60, params={"show": ("uptime",)})
 def category_badge(request: HttpRequest, pk: int) -> HttpResponse:
     category = Category.objects.filter(pk=pk).first()
     if category is None:

@@ -2,6 +2,7 @@
 once per cache lifetime and language (nothing per visitor in it); the shell
 around it (the language switch with its CSRF token) is rendered per request."""
 
+import json
 import math
 from datetime import datetime
 from typing import Any
@@ -10,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
+from statuspage import lastgood
 from statuspage.page import history
 from statuspage.page.context import index_context
 from statuspage.public.cache import SECONDS, fragment
@@ -48,7 +50,18 @@ def keep_index(rendered: dict[str, Any]) -> int:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return _page(request, fragment("index", render_index, keep_index))
+    """The front page; while the database cannot be reached, its last good
+    copy in this language, with an "as of" notice (statuspage/lastgood.py)."""
+    key = f"{get_language()}:/"
+    try:
+        main = fragment("index", render_index, keep_index)
+    except lastgood.DATABASE_DOWN:
+        kept = lastgood.load(key)
+        if kept is None:
+            raise
+        return kept.mark(_page(request, json.loads(kept.body) | {"snapshot_at": kept.saved_at}))
+    lastgood.save(key, json.dumps({"title": main["title"], "main": main["main"]}).encode(), {})
+    return _page(request, main)
 
 
 def _history_page(request: HttpRequest) -> int:

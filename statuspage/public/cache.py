@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 
 from core import pagecache
 from core.pagecache import Generation
+from statuspage import lastgood
 
 SECONDS = 30
 T = TypeVar("T")
@@ -61,25 +62,41 @@ def fragment(name: str, render: Callable[[], T], seconds: int | Callable[[T], in
 
 
 def public_response(
-    max_age: int, seconds: int = SECONDS, params: tuple[str, ...] = ()
+    max_age: int, seconds: int = SECONDS, params: dict[str, tuple[str, ...]] | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache a view's whole response (for views with nothing per visitor: the
     JSON, the feeds, the badges) and let browsers and proxies keep it ``max_age``.
-    Only the query parameters in ``params`` vary the entry, so made-up query
-    strings cannot fill the cache (the view must read no others)."""
+    Only the query parameters in ``params`` vary the entry, and only with the
+    values listed (any other reads as empty), so made-up query strings cannot
+    fill the cache (the view must read no others, and treat other values as none).
+
+    Each render is also kept as the last good copy (statuspage/lastgood.py),
+    served, marked stale, while the database cannot be reached."""
+    wanted = params or {}
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+            query = "&".join(
+                f"{name}={value if (value := request.GET.get(name, '')) in allowed else ''}"
+                for name, allowed in wanted.items()
+            )
             key = _key(f"response:{request.path}?{query}")
             response: HttpResponse | None = cache.get(key)
             if response is None:
-                response = view(request, *args, **kwargs)
+                snapshot_key = f"{get_language()}:{request.path}?{query}"
+                try:
+                    response = view(request, *args, **kwargs)
+                except lastgood.DATABASE_DOWN:
+                    kept = lastgood.load(snapshot_key)
+                    if kept is None:
+                        raise
+                    return kept.response()
                 if response.status_code != 200:
                     return response
                 patch_cache_control(response, public=True, max_age=max_age)
                 cache.set(key, response, seconds)
+                lastgood.save_response(snapshot_key, response)
             return response
 
         return cached
