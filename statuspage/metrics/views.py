@@ -34,11 +34,11 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if access is Access.OFF:
         raise Http404("Metrics are off: set METRICS_TOKEN or METRICS_ALLOWED_NETWORKS.")
     if access is Access.UNAUTHENTICATED:
-        response = JsonResponse(
+        refused = JsonResponse(
             {"detail": "Send Authorization: Bearer <METRICS_TOKEN>."}, status=401
         )
-        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        return response
+        refused["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return refused
     if access is Access.REFUSED:
         return JsonResponse({"detail": "Your address may not read the metrics."}, status=403)
     # The format the scraper asks for in Accept (Prometheus text, or OpenMetrics).
