@@ -1,17 +1,21 @@
 """Settings for the test suite: the same as production but for a fixed secret
 and plain static storage (tests render pages without running collectstatic)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # The metrics of this test process only (not var/'s, nor a previous run's).
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="statuspage-metrics-")
+atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 from statuspage.settings import *  # noqa: E402,F403
 
 # Last-good page copies of this test process only.
 PAGE_SNAPSHOT_DIR = tempfile.mkdtemp(prefix="statuspage-snapshots-")
+atexit.register(shutil.rmtree, PAGE_SNAPSHOT_DIR, ignore_errors=True)
 
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,91 @@
+"""/metrics adds up every process of `make run` (two gunicorn workers, the
+Celery workers, beat) on the embedded default: the checks it reports match the
+results in the database, the page views the requests made, and a previous
+run's counts are gone (bin/run-all empties PROMETHEUS_MULTIPROC_DIR)."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.product_processes import (  # noqa: F401
+    CountingTarget,
+    Product,
+    Reader,
+    collected_static_fixture,
+    product_env,
+    within,
+)
+from tests.services import ROOT
+
+pytestmark = pytest.mark.slow
+
+FREQUENCY = 5
+TOKEN = "processes-token"
+STALE = 1000  # checks "counted" by a run before this one
+
+
+def scrape(url: str) -> dict[tuple[str, tuple], float]:
+    response = requests.get(url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"},
+                            timeout=30)  # fmt: skip
+    assert response.status_code == 200, response.text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
+
+
+def checks_up(samples: dict) -> float:
+    labels = (("location", "USE"), ("protocol", "http"), ("result", "up"))
+    return samples.get(("statuspage_checks_total", labels), 0.0)
+
+
+def test_metrics_add_up_every_process_and_match_the_checks_recorded(tmp_path, collected_static):
+    env = product_env(tmp_path, DJANGO_SETTINGS_MODULE="statuspage.settings", METRICS_TOKEN=TOKEN)
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    subprocess.run(
+        [sys.executable, "-c", "from core import metrics; metrics.checks.labels("
+         f"protocol='http', location='USE', result='up').inc({STALE})"],
+        cwd=ROOT, env=env | {"PROMETHEUS_MULTIPROC_DIR": str(folder)}, check=True, timeout=60,
+    )  # fmt: skip
+    assert list(folder.glob("counter_*.db"))
+    product = Product(tmp_path, env)
+    target = CountingTarget()
+    try:
+        product.install(collected_static)
+        monitors = product.create_monitors(target.urls(3), FREQUENCY)
+        url = product.start_run_all()
+        db = Reader(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        recorded = lambda: sum(len(times) for times in db.checks().values())  # noqa: E731
+        assert within(time.monotonic() + 90, lambda: recorded() >= len(monitors)) is not None
+        for _ in range(3):
+            assert requests.get(url + "/", timeout=30).status_code == 200
+
+        before = recorded()
+        samples = scrape(url)
+        after = recorded()
+        # Counted when probed, just before being recorded: at least what was
+        # recorded, at most that and the batches in hand.
+        assert before <= checks_up(samples) <= after + 2 * len(monitors), (before, after)
+        assert checks_up(samples) < STALE, "the previous run's counts were not wiped"
+        use = (("location", "USE"),)
+        assert within(
+            time.monotonic() + 30,
+            lambda: (s := scrape(url))[("statuspage_check_duration_seconds_count", use)]
+            == s[("statuspage_check_lateness_seconds_count", use)] == checks_up(s),
+        ) is not None  # fmt: skip
+        index = (("status", "200"), ("view", "index"))
+        assert samples[("statuspage_http_requests_total", index)] == 3  # two gunicorn workers
+        assert samples[("statuspage_monitors", (("status", "up"),))] == len(monitors)
+        assert samples[("statuspage_broker_up", ())] == 1
+        assert ("statuspage_queue_messages", (("queue", "probes.USE"),)) in samples
+        assert len(list(folder.glob("*.db"))) >= 3  # web workers and Celery processes
+    finally:
+        product.stop()
+        target.close()
+        product.print_logs()
