@@ -22,6 +22,9 @@ from statuspage.public.cache import SECONDS, fragment
 from statuspage.public.current import incidents_with_timeline
 
 MAX_HISTORY_PAGE = 200  # fifty years back
+# A "checks are delayed" render is kept this long: new results do not drop the
+# page cache (only status changes do), and the notice should clear soon after.
+DELAYED_SECONDS = 5
 
 
 def _page(request: HttpRequest, main: dict[str, str]) -> HttpResponse:
@@ -36,12 +39,16 @@ def render_index(now: datetime | None = None) -> dict[str, Any]:
         "main": render_to_string("statuspage/index.html", context),
         # A fresh page turns "checks delayed" at this time if no result comes.
         "stale_at": None if freshness.delayed else freshness.stale_at,
+        "delayed": freshness.delayed,
     }
 
 
 def keep_index(rendered: dict[str, Any]) -> int:
     """Seconds to cache a render: never past the moment it would turn stale,
-    so a stopped engine shows on the page within a second of it."""
+    so a stopped engine shows on the page within a second of it, and briefly
+    while it says checks are delayed, so the notice clears soon after."""
+    if rendered["delayed"]:
+        return DELAYED_SECONDS
     if rendered["stale_at"] is None:
         return SECONDS
     left = (rendered["stale_at"] - timezone.now()).total_seconds()

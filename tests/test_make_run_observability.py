@@ -1,11 +1,17 @@
-"""/metrics adds up every process of `make run` (two gunicorn workers, the
-Celery workers, beat) on the embedded default: the checks it reports match the
-results in the database, the page views the requests made, and a previous
-run's counts are gone (bin/run-all empties PROMETHEUS_MULTIPROC_DIR)."""
+"""`make run` (bin/run-all) on the embedded default, watched from outside:
+/metrics adds up every process (two gunicorn workers, the Celery workers)
+and its checks match the results in the database, its page views the
+requests made, a previous run's counts are gone (bin/run-all empties
+PROMETHEUS_MULTIPROC_DIR); and when the probe worker stalls the page says
+checks are delayed, and stops saying so once it runs again."""
 
+import os
+import re
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -44,7 +50,29 @@ def checks_up(samples: dict) -> float:
     return samples.get(("statuspage_checks_total", labels), 0.0)
 
 
-def test_metrics_add_up_every_process_and_match_the_checks_recorded(tmp_path, collected_static):
+def session_processes(session: int, name: str) -> list[int]:
+    """Processes of ``session`` (run-all's, whatever supervises them) whose
+    command line holds ``name``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(fields[3]) == session and name in command:  # fields[3]: the session id
+            found.append(int(stat.parent.name))
+    return found
+
+
+def banner(url: str) -> str:
+    html = requests.get(url + "/", timeout=30).text
+    return re.sub(r"<[^>]+>|\s+", " ", html.split('class="banner')[1].split("</section>")[0])
+
+
+def test_make_run_counts_every_process_and_the_page_tells_when_checks_stall(
+    tmp_path, collected_static
+):
     env = product_env(tmp_path, DJANGO_SETTINGS_MODULE="statuspage.settings", METRICS_TOKEN=TOKEN)
     folder = tmp_path / "prometheus"
     folder.mkdir()
@@ -85,6 +113,22 @@ def test_metrics_add_up_every_process_and_match_the_checks_recorded(tmp_path, co
         assert samples[("statuspage_broker_up", ())] == 1
         assert ("statuspage_queue_messages", (("queue", "probes.USE"),)) in samples
         assert len(list(folder.glob("*.db"))) >= 3  # web workers and Celery processes
+        assert "Last checked" in banner(url)
+
+        probes = session_processes(product.processes["run-all"].pid, "probes@")
+        assert probes, "no probe worker found"
+        for pid in probes:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            stalled = within(time.monotonic() + 60, lambda: "checks are delayed" in banner(url))
+            print(f"the page said checks are delayed {stalled} s after the probe worker stalled")
+            assert stalled is not None and stalled < 2 * FREQUENCY + 20
+        finally:
+            for pid in probes:
+                os.kill(pid, signal.SIGCONT)
+        cleared = within(time.monotonic() + 60, lambda: "Last checked" in banner(url))
+        print(f"... and cleared {cleared} s after it ran again")
+        assert cleared is not None and cleared < FREQUENCY + 20
     finally:
         product.stop()
         target.close()
