@@ -1,7 +1,8 @@
 """PostgreSQL stopped under a running web server: the public page (in each
 language), its v2 JSON, the feeds and the badges answer 200 from their last
 good copies, marked with Age and Warning headers and, on the page, a visible
-"as of" notice, instead of a 500; once PostgreSQL is back they are live again."""
+"as of" notice, instead of a 500, and /metrics still answers (database_up 0);
+once PostgreSQL is back they are live again."""
 
 import time
 
@@ -36,6 +37,7 @@ def test_with_postgresql_stopped_the_page_json_feeds_and_badges_answer_from_thei
     product, throwaway_postgres
 ):
     monitor, category = product.shell(MAKE).split()
+    product.env["METRICS_TOKEN"] = "snapshot-test"
     product.start_web()
     surfaces = [
         "/api/v2/summary.json", "/api/v2/status.json", "/api/v2/components.json",
@@ -72,6 +74,10 @@ def test_with_postgresql_stopped_the_page_json_feeds_and_badges_answer_from_thei
     assert sv.status_code == 200 and "den aktuella statusen kan inte läsas just nu" in sv.text
     assert 'name="csrfmiddlewaretoken"' in page.text  # the shell is rendered per visitor
     assert get(product.url + "/history").status_code == 500  # no copy kept: not pretended
+    scraped = get(product.url + "/metrics", Authorization="Bearer snapshot-test")
+    assert scraped.status_code == 200  # the metrics say what they cannot read
+    assert "statuspage_database_up 0.0" in scraped.text
+    assert "statuspage_broker_up 1.0" in scraped.text
 
     throwaway_postgres.start()
     back = within(
