@@ -72,7 +72,7 @@ def save(key: str, body: bytes, headers: dict[str, str]) -> None:
     try:
         if time.time() - path.stat().st_mtime < SAVE_EVERY:
             return
-    except FileNotFoundError:
+    except OSError:  # none yet (or the folder is unusable: the write below says)
         pass
     meta = json.dumps({"key": key, "saved_at": time.time(), "headers": headers}).encode()
     try:

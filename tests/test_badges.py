@@ -108,3 +108,11 @@ def test_made_up_query_strings_share_one_cache_entry(https_client, make_monitor,
     https_client.get(f"/badge/monitor/{web.pk}.svg?show=uptime&junk=1")
     entries = [key for key in page_cache._cache if "response:" in key]
     assert len(entries) == 2
+
+
+def test_made_up_values_of_show_share_the_state_badge_entry(https_client, make_monitor, page_cache):
+    web = make_monitor(name="Web", status=Status.UP)
+    for value in ("", "nonsense", "UPTIME", "1"):
+        assert "Operational" in https_client.get(f"/badge/monitor/{web.pk}.svg?show={value}").text
+    entries = [key for key in page_cache._cache if "response:" in key]
+    assert len(entries) == 1
