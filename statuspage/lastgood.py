@@ -13,6 +13,7 @@ Only what holds nothing per visitor is kept: the responses of the public
 views, and of the HTML page its main part, so the shell around it (the
 language form and its CSRF token) is rendered afresh for each visitor."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -78,11 +79,15 @@ def save(key: str, body: bytes, headers: dict[str, str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".writing-")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(meta + b"\n" + body)
         os.replace(scratch, path)
-    except OSError:
-        return
+    except OSError:  # a full disk: no half copy left behind
+        with contextlib.suppress(OSError):
+            os.unlink(scratch)
 
 
 def save_response(key: str, response: HttpResponse) -> None:
