@@ -5,6 +5,7 @@ gauge and the rest of the scrape still answers."""
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -17,7 +18,7 @@ from monitors.models import Monitor
 from core.enums import Status
 
 logger = logging.getLogger(__name__)
-BROKER_TIMEOUT = 2.0  # seconds; a scrape must not hang on a broker that is gone
+BROKER_TIMEOUT = 2  # seconds; a scrape must not hang on a broker that is gone
 PAUSED = "paused"
 
 
@@ -34,7 +35,7 @@ def queue_lengths(connection: Connection) -> dict[str, int]:
     """Messages waiting in each queue the product declares (0 for a queue
     never used: the broker has not made it yet)."""
     connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
-    channel = connection.default_channel
+    channel: Any = connection.default_channel  # a kombu virtual channel: queue_declare
     found: dict[str, int] = {}
     for queue in settings.CELERY_TASK_QUEUES:
         try:
