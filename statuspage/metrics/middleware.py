@@ -14,7 +14,7 @@ def view_label(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
-    return match.view_name or match._func_path
+    return str(match.view_name or match._func_path)
 
 
 class CountRequestsMiddleware:

@@ -14,8 +14,8 @@ from kombu import Connection
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from monitors.models import Monitor
 from core.enums import Status
+from monitors.models import Monitor
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2  # seconds; a scrape must not hang on a broker that is gone

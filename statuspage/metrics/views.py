@@ -1,10 +1,13 @@
 """GET /metrics: the Prometheus text exposition of every process's counts
 (added up from PROMETHEUS_MULTIPROC_DIR) and the engine's current state."""
 
+from collections.abc import Iterable
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -15,7 +18,7 @@ from statuspage.metrics.state import EngineState
 def registry() -> CollectorRegistry:
     collected = CollectorRegistry()
     try:
-        MultiProcessCollector(collected)
+        MultiProcessCollector(collected)  # type: ignore[no-untyped-call]
     except ValueError:  # no PROMETHEUS_MULTIPROC_DIR: this process's own counts
         collected = CollectorRegistry()
         collected.register(_ThisProcess())
@@ -24,7 +27,7 @@ def registry() -> CollectorRegistry:
 
 
 class _ThisProcess(Collector):
-    def collect(self):  # noqa: ANN201 - prometheus_client's collector protocol
+    def collect(self) -> Iterable[Metric]:
         return REGISTRY.collect()
 
 

@@ -51,7 +51,8 @@ def keep_index(rendered: dict[str, Any]) -> int:
         return DELAYED_SECONDS
     if rendered["stale_at"] is None:
         return SECONDS
-    left = (rendered["stale_at"] - timezone.now()).total_seconds()
+    stale_at: datetime = rendered["stale_at"]
+    left = (stale_at - timezone.now()).total_seconds()
     return max(0, min(SECONDS, math.ceil(left)))
 
 
