@@ -11,6 +11,8 @@ by status, messages waiting) is read by the scraping view itself.
 Labels are bounded sets: protocols, locations, results, channel kinds, view
 names and status codes, never a monitor, a URL or an address."""
 
+from bisect import bisect_left
+
 from prometheus_client import Counter, Histogram
 
 # Seconds: probes mostly answer in tens of milliseconds and time out at 60 s.
@@ -73,7 +75,7 @@ def observe_many(histogram: Histogram, values: list[float]) -> None:
         return
     counts = [0] * len(bounds)
     for value in values:
-        counts[next(i for i, bound in enumerate(bounds) if value <= bound)] += 1
+        counts[bisect_left(bounds, value)] += 1  # the first bucket with value <= bound
     histogram._sum.inc(sum(values))
     for bucket, count in zip(buckets, counts, strict=True):
         if count:
