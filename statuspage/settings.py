@@ -6,6 +6,7 @@ into ``var/``. Production sets DATABASE_URL, CELERY_BROKER_URL and SECRET_KEY.
 """
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Prometheus metrics (core/metrics.py) in multiprocess mode: every process
 # writes its counts under this folder and /metrics adds them up. Chosen here,
 # before any metric is made; `make run` (bin/run-all) empties it at start.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
-Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# A folder that cannot be written leaves each process its own counts (and a
+# warning) rather than stopping the product for want of metrics.
+_metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or VAR_DIR / "prometheus")
+try:
+    _metrics_dir.mkdir(parents=True, exist_ok=True)
+    if not os.access(_metrics_dir, os.W_OK):
+        raise PermissionError(f"{_metrics_dir} is not writable")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+except OSError as error:
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    warnings.warn(f"metrics are per process: {error}", RuntimeWarning, stacklevel=1)
 
 env = environ.Env()
 

@@ -61,8 +61,8 @@ class EngineState(Collector):
         up = GaugeMetricFamily("statuspage_database_up", "1 if /metrics could read the database.")
         try:
             counts = monitors_by_status()
-        except DatabaseError:
-            logger.warning("metrics: the database could not be read", exc_info=True)
+        except DatabaseError as error:  # one line a scrape while it is down, no traceback
+            logger.warning("metrics: the database could not be read: %s", error)
             up.add_metric([], 0)
             yield up
             return
@@ -79,8 +79,8 @@ class EngineState(Collector):
         up = GaugeMetricFamily("statuspage_broker_up", "1 if /metrics could read the broker.")
         try:
             lengths = broker_queue_lengths()
-        except Exception:  # any broker's failure: the scrape must still answer
-            logger.warning("metrics: the broker could not be read", exc_info=True)
+        except Exception as error:  # any broker's failure: the scrape must still answer
+            logger.warning("metrics: the broker could not be read: %r", error)
             up.add_metric([], 0)
             yield up
             return
