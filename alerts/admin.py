@@ -105,3 +105,6 @@ class AutoIncidentRuleAdmin(admin.ModelAdmin[AutoIncidentRule]):
     list_select_related = ["monitor", "category"]
     list_filter = ["severity"]
     autocomplete_fields = ["monitor", "category"]
+
+
+from alerts.subscribers import admin as subscribers_admin  # noqa: E402,F401  (registers its models)

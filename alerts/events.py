@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from alerts.issue import raise_alerts
 from alerts.models import EventCursor, HandledEvent
+from alerts.subscribers.notices import component_changes
 from alerts.transitions import alerts_for_changes
 from maintenance.windows import monitors_in_maintenance
 from monitors.models import StatusEvent
@@ -47,6 +48,7 @@ def process_new_events(now: datetime | None = None) -> list[int]:
         if events:
             specs = alerts_for_changes(events, in_maintenance=monitors_in_maintenance(now))
             deliveries = raise_alerts(specs, now)
+            component_changes(events)  # the subscribers' notices, once each as well
             HandledEvent.objects.bulk_create(
                 [HandledEvent(event_id=e.pk, seen_at=now) for e in events], ignore_conflicts=True
             )

@@ -238,6 +238,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_QUEUES = [
     Queue("celery"),
     Queue("alerts"),  # alerts/tasks.py sends here, so a slow channel never delays probes
+    Queue("subscribers"),  # the subscribers' fan-out and batches (alerts/subscribers/)
 ]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Each app adds its periodic tasks here (monitors: dispatch; alerts: ...).
@@ -247,6 +248,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": 5},
     },
     "alerts-scan": {"task": "alerts.tasks.scan", "schedule": 15.0, "options": {"expires": 15}},
+    "alerts-scan-subscribers": {
+        "task": "alerts.tasks.scan_subscribers",
+        "schedule": 15.0,
+        "options": {"expires": 15},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -299,6 +305,15 @@ PAGE_SNAPSHOT_DIR = env.str("PAGE_SNAPSHOT_DIR", default=str(VAR_DIR / "snapshot
 # with neither set it answers 404.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# The subscribe form on the page: per client address and per email/URL.
+SUBSCRIBE_RATE_PER_ADDRESS = env.str("SUBSCRIBE_RATE_PER_ADDRESS", default="20/3600")
+SUBSCRIBE_RATE_PER_TARGET = env.str("SUBSCRIBE_RATE_PER_TARGET", default="3/3600")
+# How long an email's confirmation link works; a webhook subscription is
+# disabled after this many failed deliveries in a row.
+SUBSCRIBER_CONFIRM_HOURS = env.int("SUBSCRIBER_CONFIRM_HOURS", default=48)
+SUBSCRIBER_WEBHOOK_MAX_FAILURES = env.int("SUBSCRIBER_WEBHOOK_MAX_FAILURES", default=10)
+# The page's public address, for the links in what subscribers receive.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # How many reverse proxies in front of the web server append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

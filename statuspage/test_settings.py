@@ -26,6 +26,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Rate limits are off unless a test turns them on: the suite sends far more
 # requests a minute from one address than any client should.
 RATE_LIMIT_PER_KEY = RATE_LIMIT_PER_ADDRESS = RATE_LIMIT_FAILED_KEYS = "0"
+SUBSCRIBE_RATE_PER_ADDRESS = SUBSCRIBE_RATE_PER_TARGET = "0"
+SITE_URL = "https://status.example.test"
 # With DATABASE_URL set (as in CI) the settings are production's, HTTPS-only;
 # the test client speaks plain HTTP. The deploy settings have their own tests
 # (test_security_settings.py), which start the real settings in a subprocess.

@@ -227,3 +227,16 @@ def https_admin_client(db, admin_user) -> "HttpsClient":
     client = HttpsClient()
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def celery_eager():
+    """Celery tasks run in the caller as soon as they are queued (after the
+    transaction that queued them commits), exceptions raised."""
+    from statuspage.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -2,6 +2,15 @@ from alerts.models.alert import Alert, AlertEvent, Attempt, Delivery, DeliverySt
 from alerts.models.auto_incident import AutoIncidentRule, OpenedIncident
 from alerts.models.channel import ChannelKind, NotificationChannel
 from alerts.models.progress import EventCursor, HandledEvent
+from alerts.models.subscriber import (
+    Notice,
+    NoticeChoice,
+    NoticeDelivery,
+    NoticeKind,
+    NoticeState,
+    Subscriber,
+    SubscriberKind,
+)
 
 __all__ = [
     "Alert",
@@ -13,6 +22,13 @@ __all__ = [
     "DeliveryState",
     "EventCursor",
     "HandledEvent",
+    "Notice",
+    "NoticeChoice",
+    "NoticeDelivery",
+    "NoticeKind",
+    "NoticeState",
     "NotificationChannel",
     "OpenedIncident",
+    "Subscriber",
+    "SubscriberKind",
 ]

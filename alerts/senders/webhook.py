@@ -29,14 +29,24 @@ def signature(secret: str, body: bytes) -> str:
 
 def send(channel: NotificationChannel, message: Message) -> None:
     body = json.dumps(message.payload(), separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "statuspage-alerts"}
-    if channel.secret:
-        headers[SIGNATURE_HEADER] = signature(channel.secret, body)
+    post_signed(channel.target, body, channel.secret)
+
+
+def post_signed(url: str, body: bytes, secret: str, headers: dict[str, str] | None = None) -> None:
+    """POST the JSON ``body`` to ``url``, signed when there is a secret (the
+    subscribers' webhooks send theirs this way too); SendError unless 2xx."""
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "statuspage-alerts",
+        **(headers or {}),
+    }
+    if secret:
+        headers[SIGNATURE_HEADER] = signature(secret, body)
     try:
         # No redirects: they would carry the signed body to another address
         # (and turn the POST into a GET on 301/302).
         response = requests.post(
-            channel.target, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False
+            url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False
         )
     except requests.RequestException as exc:
         raise SendError(f"{type(exc).__name__}: {exc}") from exc

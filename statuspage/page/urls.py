@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from statuspage.page import badges, feeds, views
+from statuspage.page import badges, feeds, subscriptions, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -13,4 +13,16 @@ urlpatterns = [
     path("badge/monitor/<int:pk>.svg", badges.monitor_badge, name="badge-monitor"),
     path("badge/category/<int:pk>.svg", badges.category_badge, name="badge-category"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("subscribe", subscriptions.subscribe_view, name="subscribe"),
+    path(
+        "subscriptions/confirm/<str:signed>",
+        subscriptions.confirm_view,
+        name="subscription-confirm",
+    ),
+    path("subscriptions/<str:token>", subscriptions.manage_view, name="subscription"),
+    path(
+        "subscriptions/<str:token>/unsubscribe",
+        subscriptions.unsubscribe_view,
+        name="subscription-unsubscribe",
+    ),
 ]

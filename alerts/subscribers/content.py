@@ -1,0 +1,153 @@
+"""What a notice says: the email (subject, plain text, HTML; in each
+subscriber's language) and the webhook's JSON (its shape is documented in
+README.md, "Subscribers", and versioned by ``version``).
+
+A batch renders each language once, with a placeholder where the
+subscriber's own links go, and puts each subscriber's token in by string
+replacement: 10,000 emails do not mean 10,000 template renders."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from alerts.messages import one_line
+from alerts.models import Notice, NoticeKind
+from alerts.subscribers import links
+from statuspage.enums import Status
+
+PAYLOAD_VERSION = 1
+# Stands for the subscriber's token in a rendered message; no real token (URL-
+# safe base64 of 24 random bytes, 32 characters) can contain the underscores' run.
+SLOT = "___subscriber_token___"
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+
+    def for_token(self, token: str) -> "Mail":
+        return Mail(self.subject, self.text.replace(SLOT, token), self.html.replace(SLOT, token))
+
+
+def iso(moment: datetime | None) -> str | None:
+    """UTC, ISO 8601 with a Z, as the v1 API writes times."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class NoticeContent:
+    """Everything a batch needs to say one notice, loaded once."""
+
+    def __init__(self, notice: Notice) -> None:
+        self.notice = notice
+        if notice.monitor is not None:
+            self.components = [{"id": notice.monitor.pk, "name": notice.monitor.name}]
+        else:
+            about = notice.incident or notice.maintenance
+            self.components = list(about.monitors.order_by("name", "pk").values("id", "name"))
+        self._mails: dict[str, Mail] = {}
+
+    @property
+    def name(self) -> str:
+        about = self.notice.incident or self.notice.maintenance or self.notice.monitor
+        return one_line(about.name)
+
+    def status_label(self, status: str) -> str:
+        return str(Status(status).label) if status in Status.values else status
+
+    def url(self) -> str:
+        if self.notice.incident_id:
+            return links.page_url(reverse("incident", args=[self.notice.incident_id]))
+        return links.page_url()
+
+    def mail(self, language: str) -> Mail:
+        """The email in ``language`` with SLOT for the subscriber's token."""
+        if language not in self._mails:
+            with translation.override(language):
+                context = {
+                    "notice": self.notice, "incident": self.notice.incident,
+                    "update": self.notice.update, "maintenance": self.notice.maintenance,
+                    "components": [c["name"] for c in self.components], "url": self.url(),
+                    "manage_url": links.manage_url(SLOT),
+                    "unsubscribe_url": links.unsubscribe_url(SLOT),
+                    "component": self.notice.monitor,
+                    "to_status": self.status_label(self.notice.to_status),
+                    "from_status": self.status_label(self.notice.from_status),
+                    "SITE_NAME": settings.SITE_NAME, "subject": self.subject(),
+                    "LANGUAGE_CODE": language,
+                }  # fmt: skip
+                self._mails[language] = Mail(
+                    subject=context["subject"],
+                    text=render_to_string("alerts/subscriber_notice.txt", context),
+                    html=render_to_string("alerts/subscriber_notice.html", context),
+                )
+        return self._mails[language]
+
+    def subject(self) -> str:
+        site, name, kind = one_line(settings.SITE_NAME), self.name, self.notice.kind
+        if kind == NoticeKind.INCIDENT_CREATED:
+            text = _("New incident: %(name)s")
+        elif kind == NoticeKind.INCIDENT_UPDATED:
+            text = _("%(name)s: %(status)s")
+        elif kind == NoticeKind.INCIDENT_RESOLVED:
+            text = _("Resolved: %(name)s")
+        elif kind == NoticeKind.MAINTENANCE_SCHEDULED:
+            text = _("Maintenance scheduled: %(name)s")
+        elif kind == NoticeKind.MAINTENANCE_STARTED:
+            text = _("Maintenance started: %(name)s")
+        elif kind == NoticeKind.MAINTENANCE_COMPLETED:
+            text = _("Maintenance completed: %(name)s")
+        else:
+            text = _("%(name)s: %(status)s")
+        if self.notice.update:
+            status = self.notice.update.get_status_display()
+        else:
+            status = self.status_label(self.notice.to_status)
+        return f"[{site}] " + text % {"name": name, "status": status}
+
+    def payload(self, token: str) -> dict[str, Any]:
+        """The webhook body for the subscriber with ``token``."""
+        body: dict[str, Any] = {
+            "version": PAYLOAD_VERSION,
+            "event": self.notice.kind,
+            "page": {"name": settings.SITE_NAME, "url": links.page_url()},
+        }
+        components = [{"id": c["id"], "name": c["name"]} for c in self.components]
+        incident, update = self.notice.incident, self.notice.update
+        if incident is not None:
+            body["incident"] = {
+                "id": incident.pk, "name": incident.name, "impact": incident.severity,
+                "status": update.status if update else incident.status,
+                "created_at": iso(incident.created_at), "resolved_at": iso(incident.resolved_at),
+                "url": self.url(), "components": components,
+                "incident_updates": [] if update is None else [{
+                    "id": update.pk, "status": update.status, "body": update.message,
+                    "created_at": iso(update.created_at),
+                }],
+            }  # fmt: skip
+        elif self.notice.monitor is not None:
+            body["component"] = {**components[0], "status": self.notice.to_status}
+            body["component_update"] = {
+                "component_id": self.notice.monitor_id, "old_status": self.notice.from_status,
+                "new_status": self.notice.to_status, "created_at": iso(self.notice.at),
+            }  # fmt: skip
+        else:
+            row = self.notice.maintenance
+            body["maintenance"] = {
+                "id": row.pk, "name": row.name, "message": row.message,
+                "starts_at": iso(self.notice.window_start), "ends_at": iso(self.notice.window_end),
+                "recurring": row.recurring, "components": components,
+            }  # fmt: skip
+        body["meta"] = {
+            "unsubscribe": links.unsubscribe_url(token),
+            "manage": links.manage_url(token),
+            "at": iso(self.notice.at),
+        }
+        return body

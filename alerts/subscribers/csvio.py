@@ -1,0 +1,122 @@
+"""Subscribers as CSV, for the admin's export and import (moving from
+another status page, or back). Columns: kind, address, language,
+confirmed_at (ISO 8601; empty: not confirmed), monitors and categories (ids
+separated by spaces; both empty: everything), secret (webhooks' signing
+secret), component_updates (1: also components' status changes)."""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from alerts.models import Subscriber, SubscriberKind
+from alerts.models.subscriber import new_secret
+from alerts.subscribers.subscribing import normalise_address, validate_address
+from monitors.models import Category, Monitor
+
+COLUMNS = [
+    "kind", "address", "language", "confirmed_at", "monitors", "categories", "secret",
+    "component_updates",
+]  # fmt: skip
+
+
+def export(subscribers: Iterable[Subscriber]) -> str:
+    """``subscribers`` must come with monitors and categories prefetched."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for s in subscribers:
+        writer.writerow([
+            s.kind, s.address, s.language,
+            s.confirmed_at.isoformat() if s.confirmed_at else "",
+            " ".join(str(m.pk) for m in s.monitors.all()),
+            " ".join(str(c.pk) for c in s.categories.all()),
+            s.secret, "1" if s.component_updates else "",
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+@dataclass
+class Imported:
+    created: list[Subscriber] = field(default_factory=list)
+    skipped: int = 0  # email addresses subscribed already
+    errors: list[str] = field(default_factory=list)
+
+
+def _ids(text: str, known: set[int], what: str) -> list[int]:
+    try:
+        ids = [int(part) for part in text.split()]
+    except ValueError:
+        raise ValidationError(f"{what}: ids separated by spaces") from None
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValidationError(f"{what}: no such id {unknown[0]}")
+    return ids
+
+
+def _row(raw: dict[str, str], monitors: set[int], categories: set[int]) -> dict:
+    kind = (raw.get("kind") or "").strip()
+    address = normalise_address(kind, raw.get("address") or "")
+    validate_address(kind, address)
+    language = (raw.get("language") or "").strip() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"language: one of {', '.join(dict(settings.LANGUAGES))}")
+    confirmed: datetime | None = None
+    if (raw.get("confirmed_at") or "").strip():
+        confirmed = parse_datetime(raw["confirmed_at"].strip())
+        if confirmed is None or confirmed.tzinfo is None:
+            raise ValidationError("confirmed_at: an ISO 8601 time with its offset")
+    if kind == SubscriberKind.WEBHOOK:
+        confirmed = confirmed or datetime.now().astimezone()
+    return {
+        "kind": kind, "address": address, "language": language, "confirmed_at": confirmed,
+        "secret": ((raw.get("secret") or "").strip() or new_secret())
+        if kind == SubscriberKind.WEBHOOK else "",
+        "monitors": _ids(raw.get("monitors") or "", monitors, "monitors"),
+        "categories": _ids(raw.get("categories") or "", categories, "categories"),
+        "component_updates": (raw.get("component_updates") or "").strip() in ("1", "true", "yes"),
+    }  # fmt: skip
+
+
+def import_csv(text: str) -> Imported:
+    """Check every row first; save all of them, or none when one is wrong."""
+    result = Imported()
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"kind", "address"} - set(reader.fieldnames or [])
+    if missing:
+        result.errors.append(f"The first line must name the columns; missing: {sorted(missing)}")
+        return result
+    monitors = set(Monitor.objects.values_list("pk", flat=True))
+    categories = set(Category.objects.values_list("pk", flat=True))
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        try:
+            rows.append(_row(raw, monitors, categories))
+        except ValidationError as exc:
+            result.errors.append(f"line {line}: {' '.join(exc.messages)}")
+    if result.errors:
+        return result
+    emails = {r["address"] for r in rows if r["kind"] == SubscriberKind.EMAIL}
+    taken = set(
+        Subscriber.objects.filter(kind=SubscriberKind.EMAIL, address__in=emails).values_list(
+            "address", flat=True
+        )
+    )
+    with transaction.atomic():
+        for row in rows:
+            if row["kind"] == SubscriberKind.EMAIL and row["address"] in taken:
+                result.skipped += 1
+                continue
+            taken.add(row["address"])
+            chosen_monitors, chosen_categories = row.pop("monitors"), row.pop("categories")
+            subscriber = Subscriber.objects.create(**row)
+            subscriber.monitors.set(chosen_monitors)
+            subscriber.categories.set(chosen_categories)
+            result.created.append(subscriber)
+    return result

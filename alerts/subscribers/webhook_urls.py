@@ -1,0 +1,58 @@
+"""Which webhook URLs a subscriber may give: http(s) only, and never one that
+points at an address the server must not be made to call.
+
+``validate_webhook_url`` is the one entry point (the subscribe form, the admin
+and every send use it). The address rule itself is ``refused_network``: today
+link-local (cloud metadata services live there) and the unspecified
+addresses; it is meant to become the probe targets' shared rule
+(PROBE_BLOCKED_NETWORKS) when that lands.
+"""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+REFUSED_NETWORKS = [
+    ipaddress.ip_network(n) for n in ("169.254.0.0/16", "fe80::/10", "0.0.0.0/32", "::/128")
+]
+
+
+def refused_network(address: Address) -> bool:
+    """Is ``address`` one a webhook may not be sent to?"""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address in network for network in REFUSED_NETWORKS)
+
+
+def _addresses(host: str, port: int) -> list[Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        # The system resolver's own timeout applies (resolv.conf: 5 s, 2 tries).
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        # Nothing to call (yet): a POST to it fails on its own, and every
+        # send checks the name again.
+        return []
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+def validate_webhook_url(url: str) -> None:
+    """Raise ValidationError when ``url`` may not receive webhooks."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(_("Give an http:// or https:// URL.")) from None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").strip("[]")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if any(refused_network(a) for a in _addresses(host, port)):
+        raise ValidationError(_("This URL points at an address webhooks may not be sent to."))

@@ -1,0 +1,171 @@
+"""The subscribe pages: the form (also the Subscribe dialog's content), the
+confirmation link, the page to choose components, and unsubscribing (a
+one-click POST for mail clients, RFC 8058). The answer to a subscribe never
+depends on whether the address was subscribed already."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from alerts.models import Subscriber, SubscriberKind
+from alerts.subscribers import links
+from alerts.subscribers.subscribing import choose, confirm, subscribe, unsubscribe
+from alerts.tasks import send_subscriber_mail
+from monitors.models import Category, Monitor
+from statuspage import ratelimit
+from statuspage.api_guard import client_address
+from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm
+
+
+def _page(request: HttpRequest, title: str, template: str, context: dict, status: int = 200):
+    main = render_to_string(f"statuspage/{template}", context, request=request)
+    return render(request, "statuspage/page.html", {"title": title, "main": main}, status=status)
+
+
+def _groups() -> list[tuple[Category | None, list[Monitor]]]:
+    """Active monitors by category, in the page's order: two queries."""
+    active = Monitor.objects.active().order_by("name", "pk")
+    categories = Category.objects.prefetch_related(Prefetch("monitors", queryset=active))
+    groups: list[tuple[Category | None, list[Monitor]]] = [
+        (c, list(c.monitors.all())) for c in categories
+    ]
+    groups = [(c, ms) for c, ms in groups if ms]
+    loose = [m for m in active.filter(category__isnull=True)]
+    return groups + ([(None, loose)] if loose else [])
+
+
+def _ticked(form: ComponentsForm) -> dict[str, set[str]]:
+    """What a re-shown form keeps ticked."""
+    return {
+        "chosen_monitors": set(form.data.getlist("monitors")) if form.is_bound else set(),
+        "chosen_categories": set(form.data.getlist("categories")) if form.is_bound else set(),
+        "chosen_updates": form.is_bound and bool(form.data.get("component_updates")),
+    }
+
+
+def _language() -> str:
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    known = dict(settings.LANGUAGES)
+    return code if code in known else code.split("-")[0] if code.split("-")[0] in known else "en"
+
+
+def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    response = _page(
+        request, _("Subscribe to updates"), "subscription_message.html",
+        {"heading": _("Too many attempts"), "text": _("Please try again later.")}, status=429,
+    )  # fmt: skip
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe_view(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_PER_ADDRESS)
+        wait = ratelimit.hit("subscribe:client", client_address(request), rate)
+        if wait is None and form.is_valid():
+            target = hashlib.sha256(form.cleaned_data["address"].encode()).hexdigest()
+            rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_PER_TARGET)
+            wait = ratelimit.hit("subscribe:target", target, rate)
+        if wait is not None:
+            return _too_many(request, wait)
+        if form.is_valid():
+            return _subscribed(request, form)
+    context = {"form": form, "groups": _groups(), **_ticked(form)}
+    if request.GET.get("part") == "form":  # the Subscribe dialog's content
+        return render(request, "statuspage/_subscribe_form.html", context)
+    status = 400 if form.is_bound else 200
+    return _page(request, _("Subscribe to updates"), "subscribe.html", context, status)
+
+
+def _subscribed(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
+    data = form.cleaned_data
+    with transaction.atomic():
+        done = subscribe(
+            data["kind"], data["address"], language=_language(),
+            monitors=data["monitors"], categories=data["categories"],
+            component_updates=data["component_updates"],
+        )  # fmt: skip
+        if done.mail:
+            pk, what = done.subscriber.pk, done.mail
+            transaction.on_commit(lambda: send_subscriber_mail.delay(pk, what))
+    if data["kind"] == SubscriberKind.WEBHOOK:
+        subscriber = done.subscriber
+        context = {
+            "subscriber": subscriber, "manage_url": links.manage_url(subscriber.token),
+            "unsubscribe_url": links.unsubscribe_url(subscriber.token),
+        }  # fmt: skip
+        response = _page(request, _("Subscribed"), "subscribed_webhook.html", context)
+        patch_cache_control(response, no_store=True, private=True)  # it shows the secret
+        return response
+    text = _(
+        "If %(address)s can be subscribed, a confirmation link is on its way there. "
+        "Nothing else is sent before you open it."
+    ) % {"address": data["address"]}
+    return _page(
+        request, _("Check your inbox"), "subscription_message.html",
+        {"heading": _("Check your inbox"), "text": text},
+    )  # fmt: skip
+
+
+@require_safe
+def confirm_view(request: HttpRequest, signed: str) -> HttpResponse:
+    subscriber = confirm(signed)
+    if subscriber is None:
+        context = {
+            "heading": _("This link has expired"),
+            "text": _("Subscribe again to get a new confirmation link."),
+            "again": True,
+        }
+        return _page(request, _("Subscribe to updates"), "subscription_message.html", context, 404)
+    context = {
+        "heading": _("You are subscribed"),
+        "text": _("You will get an email when something happens."),
+        "manage_url": links.manage_url(subscriber.token),
+    }
+    return _page(request, _("You are subscribed"), "subscription_message.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_view(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = Subscriber.objects.confirmed().filter(token=token).first()
+    if subscriber is None:
+        raise Http404("No such subscription")
+    saved = False
+    if request.method == "POST":
+        form = ComponentsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            choose(subscriber, data["monitors"], data["categories"], data["component_updates"])
+            saved = True
+    else:
+        form = ComponentsForm()
+    chosen_monitors = {str(pk) for pk in subscriber.monitors.values_list("pk", flat=True)}
+    chosen_categories = {str(pk) for pk in subscriber.categories.values_list("pk", flat=True)}
+    context = {
+        "subscriber": subscriber, "groups": _groups(), "saved": saved, "form": form,
+        "chosen_monitors": chosen_monitors, "chosen_categories": chosen_categories,
+        "chosen_updates": subscriber.component_updates,
+    }  # fmt: skip
+    return _page(request, _("Your subscription"), "subscription.html", context)
+
+
+@csrf_exempt  # the token is the credential; mail clients POST without a form (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        unsubscribe(token)
+        context = {"heading": _("You are unsubscribed"), "text": _("Nothing more will be sent.")}
+        return _page(request, _("Unsubscribed"), "subscription_message.html", context)
+    return _page(request, _("Unsubscribe"), "unsubscribe.html", {"token": token})

@@ -1,0 +1,243 @@
+"""Notices reach each confirmed subscriber once, in batches, without a query
+per subscriber; a redelivered task sends nothing twice; a failing webhook is
+retried with backoff and disabled after SUBSCRIBER_WEBHOOK_MAX_FAILURES;
+maintenance is announced when scheduled, started and completed."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import DeliveryState, Notice, NoticeDelivery, NoticeKind, Subscriber
+from alerts.subscribers import fanout
+from alerts.subscribers.batch import send_batch
+from alerts.subscribers.notices import windows_opened_and_closed
+from alerts.subscribers.retry import due_batches
+from incidents.models import Incident
+from maintenance.models import ScheduledMaintenance
+from statuspage.enums import IncidentStatus, Severity
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed(address: str, kind: str = "email", **fields) -> Subscriber:
+    return Subscriber.objects.create(
+        kind=kind, address=address, confirmed_at=timezone.now(), **fields
+    )
+
+
+def incident_on(*monitors, name="Outage") -> Incident:
+    incident = Incident.objects.create(name=name, severity=Severity.OUTAGE, message="Looking.")
+    incident.monitors.add(*monitors)
+    return incident
+
+
+def the_notice(incident: Incident, kind=NoticeKind.INCIDENT_CREATED) -> Notice:
+    return Notice.objects.get(incident=incident, kind=kind)
+
+
+def test_a_thousand_subscribers_are_fanned_out_and_mailed_in_batches_with_few_queries(
+    make_monitor, smtp_sink, django_assert_max_num_queries, settings
+):
+    web = make_monitor(name="Web")
+    Subscriber.objects.bulk_create(
+        Subscriber(kind="email", address=f"s{n}@example.test", token=f"t{n}",
+                   confirmed_at=timezone.now(), language=["en", "sv"][n % 2])
+        for n in range(1000)
+    )  # fmt: skip
+    Subscriber.objects.create(kind="email", address="waiting@example.test")  # not confirmed
+    notice = the_notice(incident_on(web))
+    with django_assert_max_num_queries(8):  # one INSERT ... SELECT for all of them
+        batches = fanout.fan_out(notice.pk)
+    assert [len(b) for b in batches] == [200] * 5
+    with django_assert_max_num_queries(6):  # claim, load, one mail connection, record
+        outcome = send_batch(batches[0])
+    assert outcome.sent == 200
+    assert len(smtp_sink.messages) == 200
+    assert "waiting@example.test" not in {r for e in smtp_sink.messages for r in e.rcpt_tos}
+
+
+def test_a_redelivered_fan_out_or_batch_sends_nothing_twice(make_monitor, smtp_sink):
+    web = make_monitor(name="Web")
+    confirmed("ann@example.test")
+    notice = the_notice(incident_on(web))
+    first = fanout.fan_out(notice.pk)
+    again = fanout.fan_out(notice.pk)  # the task ran twice
+    assert first == again and NoticeDelivery.objects.count() == 1
+    assert send_batch(first[0]).sent == 1
+    assert send_batch(again[0]).sent == 0  # the copy finds it sent
+    assert due_batches(timezone.now() + timedelta(hours=1)) == []
+    assert len(smtp_sink.messages) == 1
+
+
+def test_a_batch_abandoned_by_a_killed_worker_is_sent_by_the_scan_once(make_monitor, smtp_sink):
+    web = make_monitor(name="Web")
+    confirmed("ann@example.test")
+    notice = the_notice(incident_on(web))
+    [batch] = fanout.fan_out(notice.pk)
+    now = timezone.now()
+    NoticeDelivery.objects.update(state=DeliveryState.SENDING, claimed_until=now)  # died
+    assert due_batches(now) == []  # the claim still holds
+    later = now + timedelta(seconds=1)
+    assert due_batches(later) == [batch]
+    assert send_batch(batch, now=later).sent == 1
+    assert len(smtp_sink.messages) == 1
+
+
+def test_nothing_goes_to_components_not_chosen_or_to_the_unconfirmed(
+    make_monitor, category, smtp_sink
+):
+    web, mail = make_monitor(name="Web", category=category), make_monitor(name="Mail")
+    by_monitor = confirmed("m@example.test")
+    by_monitor.monitors.add(web)
+    by_category = confirmed("c@example.test")
+    by_category.categories.add(category)
+    confirmed("all@example.test")
+    Subscriber.objects.create(kind="email", address="unconfirmed@example.test")
+    disabled = confirmed("off@example.test", disabled_at=timezone.now())
+    assert disabled
+
+    def audience(incident: Incident) -> set[str]:
+        fanout.fan_out(the_notice(incident).pk)
+        return set(
+            NoticeDelivery.objects.filter(notice__incident=incident).values_list(
+                "subscriber__address", flat=True
+            )
+        )
+
+    assert audience(incident_on(web)) == {"m@example.test", "c@example.test", "all@example.test"}
+    assert audience(incident_on(mail, name="Mail")) == {"all@example.test"}
+    assert audience(incident_on(name="Nothing in particular")) == {"all@example.test"}
+
+
+def test_a_failing_webhook_is_retried_with_backoff_then_disabled(
+    make_monitor, http_receiver, settings
+):
+    settings.SUBSCRIBER_WEBHOOK_MAX_FAILURES = 3
+    http_receiver.statuses = [500]
+    web = make_monitor(name="Web")
+    hook = confirmed(http_receiver.url + "/hook", kind="webhook", secret="k")
+    incident = incident_on(web)
+    [batch] = fanout.fan_out(the_notice(incident).pk)
+    now = timezone.now()
+    assert send_batch(batch, now=now).failed == 1
+    delivery = NoticeDelivery.objects.get()
+    assert delivery.state == DeliveryState.PENDING and "HTTP 500" in delivery.last_error
+    assert due_batches(now + timedelta(seconds=9)) == []  # backoff: 10 s after the first
+    assert due_batches(now + timedelta(seconds=10)) == [batch]
+    send_batch(batch, now=now + timedelta(seconds=10))
+    incident.status, incident.message = IncidentStatus.RESOLVED, "Fixed."
+    incident.save()
+    [second] = fanout.fan_out(the_notice(incident, NoticeKind.INCIDENT_RESOLVED).pk)
+    send_batch(second, now=now + timedelta(seconds=11))  # the third failure in a row
+    hook.refresh_from_db()
+    assert hook.disabled_at is not None
+    assert hook.disabled_reason.startswith("3 failed deliveries in a row; the last: HTTP 500")
+    assert set(NoticeDelivery.objects.values_list("state", flat=True)) == {DeliveryState.FAILED}
+    assert len(http_receiver.received) == 3
+    assert all(r.signed_with("k") for r in http_receiver.received)
+
+
+def test_a_webhook_that_recovers_starts_counting_failures_again(make_monitor, http_receiver):
+    http_receiver.statuses = [500, 204]
+    hook = confirmed(http_receiver.url, kind="webhook", secret="k")
+    [batch] = fanout.fan_out(the_notice(incident_on(make_monitor())).pk)
+    now = timezone.now()
+    send_batch(batch, now=now)
+    assert Subscriber.objects.get(pk=hook.pk).failures == 1
+    assert send_batch(batch, now=now + timedelta(seconds=10)).sent == 1
+    assert Subscriber.objects.get(pk=hook.pk).failures == 0
+
+
+def test_a_webhook_url_that_now_points_at_a_link_local_address_is_not_called(make_monitor):
+    confirmed("http://169.254.169.254/latest/meta-data", kind="webhook", secret="k")
+    [batch] = fanout.fan_out(the_notice(incident_on(make_monitor())).pk)
+    assert send_batch(batch).failed == 1
+    assert "may not be sent to" in NoticeDelivery.objects.get().last_error
+
+
+def test_maintenance_is_announced_when_scheduled_started_and_completed(make_monitor, http_receiver):
+    web = make_monitor(name="Web")
+    confirmed(http_receiver.url, kind="webhook", secret="k")
+    start = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    row = ScheduledMaintenance.objects.create(name="DB upgrade", starts_at=start, duration_hours=1)
+    row.monitors.add(web)
+    for now in [start - timedelta(minutes=1), start + timedelta(minutes=1),
+                start + timedelta(minutes=30), start + timedelta(hours=1, minutes=1),
+                start + timedelta(hours=1, minutes=2)]:  # fmt: skip
+        windows_opened_and_closed(now)
+    for notice in Notice.objects.order_by("at"):
+        for batch in fanout.fan_out(notice.pk):
+            send_batch(batch)
+    bodies = [r.json() for r in http_receiver.received]
+    assert [b["event"] for b in bodies] == [
+        "maintenance.scheduled", "maintenance.started", "maintenance.completed",
+    ]  # fmt: skip
+    assert bodies[0]["maintenance"]["starts_at"] == start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert bodies[2]["maintenance"]["components"] == [{"id": web.pk, "name": "Web"}]
+
+
+def test_a_notice_in_swedish_for_a_swedish_subscriber(make_monitor, smtp_sink):
+    import email
+    import email.policy
+
+    confirmed("sv@example.test", language="sv")
+    incident = incident_on(make_monitor(name="Webb"), name="Driftstörning")
+    [batch] = fanout.fan_out(the_notice(incident).pk)
+    send_batch(batch)
+    message = email.message_from_bytes(smtp_sink.messages[0].content, policy=email.policy.default)
+    assert message["Subject"] == "[Status] Ny incident: Driftstörning"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Avsluta prenumerationen:" in text and "Berör: Webb" in text
+
+
+def test_an_address_never_confirmed_is_forgotten_once_its_link_expired(settings):
+    from alerts.subscribers.subscribing import forget_unconfirmed
+
+    settings.SUBSCRIBER_CONFIRM_HOURS = 48
+    now = timezone.now()
+    old = now - timedelta(hours=49)
+    Subscriber.objects.create(kind="email", address="gone@example.test", created_at=old,
+                              confirmation_sent_at=old)  # fmt: skip
+    Subscriber.objects.create(kind="email", address="asked-again@example.test", created_at=old,
+                              confirmation_sent_at=now - timedelta(hours=1))  # fmt: skip
+    confirmed("kept@example.test", created_at=old)
+    assert forget_unconfirmed(now) == 1
+    assert set(Subscriber.objects.values_list("address", flat=True)) == {
+        "asked-again@example.test", "kept@example.test",
+    }  # fmt: skip
+
+
+def test_those_who_ask_hear_of_a_components_status_changes_once(
+    make_monitor, category, http_receiver
+):
+    from alerts.events import process_new_events
+    from statuspage.enums import Status
+    from tests.alerting import change_status
+
+    web, other = make_monitor(name="Web", category=category), make_monitor(name="Other")
+    asked = confirmed(http_receiver.url + "/asked", kind="webhook", secret="k",
+                      component_updates=True)  # fmt: skip
+    asked.categories.add(category)
+    confirmed(http_receiver.url + "/not-asked", kind="webhook", secret="k")
+    now = timezone.now()
+    change_status(web, Status.UP, now)  # pending -> up: not news
+    change_status(web, Status.DOWN, now + timedelta(minutes=1))
+    change_status(other, Status.UP, now)
+    change_status(other, Status.DOWN, now + timedelta(minutes=1))  # not chosen
+    process_new_events(now + timedelta(minutes=2))
+    process_new_events(now + timedelta(minutes=2))  # read again: nothing new
+    [notice] = Notice.objects.filter(kind=NoticeKind.COMPONENT_UPDATED, monitor=web)
+    for batch in fanout.fan_out(notice.pk):
+        send_batch(batch)
+    for other_notice in Notice.objects.exclude(pk=notice.pk):
+        for batch in fanout.fan_out(other_notice.pk):
+            send_batch(batch)
+    [post] = http_receiver.received
+    assert post.path == "/asked" and post.signed_with("k")
+    body = post.json()
+    assert body["event"] == "component.updated"
+    assert body["component"] == {"id": web.pk, "name": "Web", "status": "down"}
+    assert (body["component_update"]["old_status"], body["component_update"]["new_status"]) == (
+        "up", "down",
+    )  # fmt: skip
