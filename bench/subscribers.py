@@ -39,9 +39,9 @@ def seed(hook_url: str) -> int:
     from django.utils import timezone
 
     from alerts.models import Subscriber
+    from core.enums import Protocol, Severity
     from incidents.models import Incident
     from monitors.models import Category, Monitor
-    from statuspage.enums import Protocol, Severity
 
     now = timezone.now()
     web = Category.objects.create(name="Web")

@@ -13,9 +13,9 @@ from alerts.subscribers import fanout
 from alerts.subscribers.batch import send_batch
 from alerts.subscribers.notices import windows_opened_and_closed
 from alerts.subscribers.retry import due_batches
+from core.enums import IncidentStatus, Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
-from statuspage.enums import IncidentStatus, Severity
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_those_who_ask_hear_of_a_components_status_changes_once(
     make_monitor, category, http_receiver
 ):
     from alerts.events import process_new_events
-    from statuspage.enums import Status
+    from core.enums import Status
     from tests.alerting import change_status
 
     web, other = make_monitor(name="Web", category=category), make_monitor(name="Other")

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.test import Client
 
 from alerts.models import Subscriber
+from core.enums import IncidentStatus, Protocol, Severity
 from incidents.models import Incident
 from monitors.models import Category, Monitor
-from statuspage.enums import IncidentStatus, Protocol, Severity
 
 pytestmark = pytest.mark.usefixtures("celery_eager", "page_cache")
 

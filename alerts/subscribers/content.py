@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from alerts.messages import one_line
 from alerts.models import Notice, NoticeKind
 from alerts.subscribers import links
-from statuspage.enums import Status
+from core.enums import Status
 
 PAYLOAD_VERSION = 1
 # Stands for the subscriber's token in a rendered message; no real token (URL-

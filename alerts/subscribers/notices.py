@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import Notice, NoticeKind, NoticeState, Subscriber
+from core.enums import Status
 from incidents.models import RESOLVED, Incident, IncidentUpdate
 from maintenance.models import ScheduledMaintenance
 from maintenance.recurrence import windows_between
 from monitors.models import StatusEvent
-from statuspage.enums import Status
 
 # How far back the scan looks for windows that opened or closed: longer
 # than any pause of beat we expect, short enough that a new row's past

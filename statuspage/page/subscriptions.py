@@ -22,8 +22,8 @@ from alerts.subscribers import links
 from alerts.subscribers.subscribing import choose, confirm, subscribe, unsubscribe
 from alerts.tasks import send_subscriber_mail
 from monitors.models import Category, Monitor
-from statuspage import ratelimit
-from statuspage.api_guard import client_address
+from statuspage.api import ratelimit
+from statuspage.api.guard import client_address
 from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm
 
 
