@@ -26,7 +26,7 @@ class SubscriberKind(models.TextChoices):
     WEBHOOK = "webhook", _("Webhook")
 
 
-class SubscriberQuerySet(models.QuerySet):
+class SubscriberQuerySet(models.QuerySet["Subscriber"]):
     def confirmed(self) -> "SubscriberQuerySet":
         """Those that may be sent notices: confirmed and not disabled."""
         return self.filter(confirmed_at__isnull=False, disabled_at__isnull=True)

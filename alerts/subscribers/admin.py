@@ -54,7 +54,8 @@ class SubscriberForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, address = data.get("kind"), data.get("address")
         if kind and address:
             address = normalise_address(kind, address)

@@ -15,8 +15,8 @@ _ChosenCategory = Subscriber.categories.through
 
 def components_of(notice: Notice) -> list[tuple[int, int | None]]:
     """(monitor id, category id) of every monitor the notice is about."""
-    if notice.monitor_id:
-        return [(notice.monitor_id, notice.monitor.category_id)]
+    if notice.monitor is not None:
+        return [(notice.monitor.pk, notice.monitor.category_id)]
     about = notice.incident if notice.incident_id else notice.maintenance
     if about is None:
         return []

@@ -15,6 +15,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +35,8 @@ SEND_TIME_LIMIT = 240  # seconds; the batch task's hard limit
 CLAIM = timedelta(seconds=SEND_TIME_LIMIT + 30)
 WEBHOOKS_IN_FLIGHT = 10
 EVENT_HEADER = "X-Statuspage-Event"
+# Delivery id -> None when it got through, else why not.
+Errors = dict[int, str | None]
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None) -> BatchOut
     for row in rows:
         if row.notice_id not in contents:
             contents[row.notice_id] = NoticeContent(row.notice)
-    errors: dict[int, str | None] = {}
+    errors: Errors = {}
     live = []
     for row in rows:
         if row.subscriber.disabled_at is not None:
@@ -87,10 +90,10 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None) -> BatchOut
     return _record(rows, errors, now)
 
 
-def _send_emails(rows: list[NoticeDelivery], contents: dict[int, NoticeContent]) -> dict:
+def _send_emails(rows: list[NoticeDelivery], contents: dict[int, NoticeContent]) -> Errors:
     if not rows:
         return {}
-    errors: dict[int, str | None] = {}
+    errors: Errors = {}
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -112,7 +115,7 @@ def _send_emails(rows: list[NoticeDelivery], contents: dict[int, NoticeContent])
     return errors
 
 
-def _post_webhooks(rows: list[NoticeDelivery], contents: dict[int, NoticeContent]) -> dict:
+def _post_webhooks(rows: list[NoticeDelivery], contents: dict[int, NoticeContent]) -> Errors:
     if not rows:
         return {}
     jobs = [
@@ -128,7 +131,7 @@ def _post_webhooks(rows: list[NoticeDelivery], contents: dict[int, NoticeContent
         return dict(pool.map(lambda job: (job[0], _post(*job[1:])), jobs))
 
 
-def _post(subscriber: Subscriber, event: str, payload: dict) -> str | None:
+def _post(subscriber: Subscriber, event: str, payload: dict[str, Any]) -> str | None:
     try:
         validate_webhook_url(subscriber.address)  # again: DNS may have changed since
     except ValidationError as exc:
@@ -141,7 +144,7 @@ def _post(subscriber: Subscriber, event: str, payload: dict) -> str | None:
     return None
 
 
-def _record(rows: list[NoticeDelivery], errors: dict, now: datetime) -> BatchOutcome:
+def _record(rows: list[NoticeDelivery], errors: Errors, now: datetime) -> BatchOutcome:
     done = timezone.now()
     sent = [row.pk for row in rows if errors.get(row.pk, "") is None]
     NoticeDelivery.objects.filter(pk__in=sent, state=DeliveryState.SENDING).update(
@@ -152,7 +155,7 @@ def _record(rows: list[NoticeDelivery], errors: dict, now: datetime) -> BatchOut
         gave_up = row.attempts >= MAX_ATTEMPTS or row.subscriber.disabled_at is not None
         row.state = DeliveryState.FAILED if gave_up else DeliveryState.PENDING
         row.next_attempt_at = None if gave_up else now + timedelta(seconds=backoff(row.attempts))
-        row.last_error = errors[row.pk][:1000]
+        row.last_error = (errors[row.pk] or "")[:1000]
         row.claim, row.claimed_until = "", None
     NoticeDelivery.objects.bulk_update(
         failed, ["state", "next_attempt_at", "last_error", "claim", "claimed_until"]
@@ -161,7 +164,7 @@ def _record(rows: list[NoticeDelivery], errors: dict, now: datetime) -> BatchOut
     return BatchOutcome(sent=len(sent), failed=len(failed))
 
 
-def _count_webhook_failures(rows: list[NoticeDelivery], errors: dict, now: datetime) -> None:
+def _count_webhook_failures(rows: list[NoticeDelivery], errors: Errors, now: datetime) -> None:
     hooks = [r for r in rows if r.subscriber.kind == SubscriberKind.WEBHOOK]
     worked = [r.subscriber_id for r in hooks if errors.get(r.pk, "") is None]
     broke = {r.subscriber_id: errors[r.pk] for r in hooks if errors.get(r.pk) is not None}

@@ -20,6 +20,9 @@ from alerts.messages import one_line
 from alerts.models import Notice, NoticeKind
 from alerts.subscribers import links
 from core.enums import Status
+from incidents.models import Incident
+from maintenance.models import ScheduledMaintenance
+from monitors.models import Monitor
 
 PAYLOAD_VERSION = 1
 # Stands for the subscriber's token in a rendered message; no real token (URL-
@@ -42,22 +45,31 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def about(notice: Notice) -> Incident | ScheduledMaintenance | Monitor:
+    """What ``notice`` is about (every notice names one of the three)."""
+    subject = notice.incident or notice.maintenance or notice.monitor
+    if subject is None:
+        raise ValueError(f"Notice {notice.pk} is about nothing")
+    return subject
+
+
 class NoticeContent:
     """Everything a batch needs to say one notice, loaded once."""
 
     def __init__(self, notice: Notice) -> None:
         self.notice = notice
-        if notice.monitor is not None:
-            self.components = [{"id": notice.monitor.pk, "name": notice.monitor.name}]
+        self.about = about(notice)
+        self.components: list[dict[str, Any]]
+        if isinstance(self.about, Monitor):
+            self.components = [{"id": self.about.pk, "name": self.about.name}]
         else:
-            about = notice.incident or notice.maintenance
-            self.components = list(about.monitors.order_by("name", "pk").values("id", "name"))
+            chosen = self.about.monitors.order_by("name", "pk")
+            self.components = list(chosen.values("id", "name"))
         self._mails: dict[str, Mail] = {}
 
     @property
     def name(self) -> str:
-        about = self.notice.incident or self.notice.maintenance or self.notice.monitor
-        return one_line(about.name)
+        return one_line(self.about.name)
 
     def status_label(self, status: str) -> str:
         return str(Status(status).label) if status in Status.values else status
@@ -138,8 +150,8 @@ class NoticeContent:
                 "component_id": self.notice.monitor_id, "old_status": self.notice.from_status,
                 "new_status": self.notice.to_status, "created_at": iso(self.notice.at),
             }  # fmt: skip
-        else:
-            row = self.notice.maintenance
+        elif isinstance(self.about, ScheduledMaintenance):
+            row = self.about
             body["maintenance"] = {
                 "id": row.pk, "name": row.name, "message": row.message,
                 "starts_at": iso(self.notice.window_start), "ends_at": iso(self.notice.window_end),

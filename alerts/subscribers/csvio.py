@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,7 +61,7 @@ def _ids(text: str, known: set[int], what: str) -> list[int]:
     return ids
 
 
-def _row(raw: dict[str, str], monitors: set[int], categories: set[int]) -> dict:
+def _row(raw: dict[str, str], monitors: set[int], categories: set[int]) -> dict[str, Any]:
     kind = (raw.get("kind") or "").strip()
     address = normalise_address(kind, raw.get("address") or "")
     validate_address(kind, address)

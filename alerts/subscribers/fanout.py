@@ -21,6 +21,7 @@ from alerts.models import (
     NoticeDelivery,
     NoticeKind,
     NoticeState,
+    Subscriber,
     SubscriberKind,
 )
 from alerts.subscribers.audience import audience, components_of
@@ -32,7 +33,7 @@ WEBHOOK_BATCH = 50
 def wanted(notice: Notice) -> bool:
     """Did staff leave this incident or maintenance to be announced (the
     default), and is the incident one the page shows?"""
-    if notice.incident_id and not notice.incident.show_on_status_page:
+    if notice.incident is not None and not notice.incident.show_on_status_page:
         return False
     if notice.monitor_id:
         return True  # subscribers asked for these themselves
@@ -69,7 +70,9 @@ def fan_out(notice_id: int, now: datetime | None = None) -> list[list[int]]:
     return batches(waiting.values_list("pk", "subscriber__kind"))
 
 
-def _insert_deliveries(notice: Notice, subscribers: QuerySet, look_again: datetime) -> None:
+def _insert_deliveries(
+    notice: Notice, subscribers: "QuerySet[Subscriber]", look_again: datetime
+) -> None:
     """One INSERT ... SELECT for the whole audience: the database copies the
     ids (10,000 rows through the ORM cost seconds of Python), and the unique
     pair skips the rows a previous run made."""

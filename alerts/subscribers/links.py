@@ -9,7 +9,8 @@ CONFIRM_SALT = "alerts.subscribers.confirm"
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    base: str = settings.SITE_URL
+    return base.rstrip("/") + path
 
 
 def confirm_url(token: str) -> str:

@@ -42,7 +42,7 @@ def _addresses(host: str, port: int) -> list[Address]:
         # Nothing to call (yet): a POST to it fails on its own, and every
         # send checks the name again.
         return []
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def validate_webhook_url(url: str) -> None:

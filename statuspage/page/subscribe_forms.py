@@ -33,7 +33,8 @@ class SubscribeForm(ComponentsForm):
     url = forms.CharField(label=_("Webhook URL"), max_length=2000, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         field = "url" if kind == SubscriberKind.WEBHOOK else "email"
         address = (data.get(field) or "").strip()

@@ -4,6 +4,7 @@ one-click POST for mail clients, RFC 8058). The answer to a subscribe never
 depends on whether the address was subscribed already."""
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +28,9 @@ from statuspage.api.guard import client_address
 from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm
 
 
-def _page(request: HttpRequest, title: str, template: str, context: dict, status: int = 200):
+def _page(
+    request: HttpRequest, title: str, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     main = render_to_string(f"statuspage/{template}", context, request=request)
     return render(request, "statuspage/page.html", {"title": title, "main": main}, status=status)
 
@@ -44,12 +47,12 @@ def _groups() -> list[tuple[Category | None, list[Monitor]]]:
     return groups + ([(None, loose)] if loose else [])
 
 
-def _ticked(form: ComponentsForm) -> dict[str, set[str]]:
+def _ticked(request: HttpRequest) -> dict[str, Any]:
     """What a re-shown form keeps ticked."""
     return {
-        "chosen_monitors": set(form.data.getlist("monitors")) if form.is_bound else set(),
-        "chosen_categories": set(form.data.getlist("categories")) if form.is_bound else set(),
-        "chosen_updates": form.is_bound and bool(form.data.get("component_updates")),
+        "chosen_monitors": set(request.POST.getlist("monitors")),
+        "chosen_categories": set(request.POST.getlist("categories")),
+        "chosen_updates": bool(request.POST.get("component_updates")),
     }
 
 
@@ -82,7 +85,7 @@ def subscribe_view(request: HttpRequest) -> HttpResponse:
             return _too_many(request, wait)
         if form.is_valid():
             return _subscribed(request, form)
-    context = {"form": form, "groups": _groups(), **_ticked(form)}
+    context = {"form": form, "groups": _groups(), **_ticked(request)}
     if request.GET.get("part") == "form":  # the Subscribe dialog's content
         return render(request, "statuspage/_subscribe_form.html", context)
     status = 400 if form.is_bound else 200
