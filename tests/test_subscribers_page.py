@@ -109,9 +109,13 @@ def test_a_subscriber_chooses_components_on_the_manage_page(client, make_monitor
     page = client.get(f"/subscriptions/{subscriber.token}")
     assert page.status_code == 200 and "Web" in page.content.decode()
     response = client.post(
-        f"/subscriptions/{subscriber.token}", {"monitors": [mail.pk], "categories": [category.pk]}
+        f"/subscriptions/{subscriber.token}",
+        {"monitors": [mail.pk], "categories": [category.pk], "component_updates": "on"},
     )
     assert "Saved." in response.content.decode()
+    assert 'name="component_updates" checked' in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.component_updates
     assert list(subscriber.monitors.all()) == [mail]
     assert list(subscriber.categories.all()) == [category]
     assert web.pk not in subscriber.monitors.values_list("pk", flat=True)
