@@ -241,3 +241,16 @@ def test_those_who_ask_hear_of_a_components_status_changes_once(
     assert (body["component_update"]["old_status"], body["component_update"]["new_status"]) == (
         "up", "down",
     )  # fmt: skip
+
+
+def test_markup_in_an_incident_is_text_in_the_html_part(make_monitor, smtp_sink):
+    import email
+    import email.policy
+
+    confirmed("ann@example.test")
+    incident = incident_on(make_monitor(), name="<script>alert(1)</script>")
+    [batch] = fanout.fan_out(the_notice(incident).pk)
+    send_batch(batch)
+    message = email.message_from_bytes(smtp_sink.messages[0].content, policy=email.policy.default)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
