@@ -81,7 +81,7 @@ def send_notice_batch(delivery_ids: list[int]) -> int:
     bind=True, queue=SUBSCRIBERS_QUEUE, acks_late=True, time_limit=60, soft_time_limit=50,
     max_retries=5,
 )  # fmt: skip
-def send_subscriber_mail(self, subscriber_id: int, what: str) -> bool:
+def send_subscriber_mail(self: Task[Any, Any], subscriber_id: int, what: str) -> bool:
     """The confirmation link (``confirm``) or the "already subscribed" mail."""
     from alerts.models import Subscriber
     from alerts.subscribers.mail import send_account_mail

@@ -2,7 +2,7 @@
 resend confirmation, re-enable), the notices with the delivery log of each,
 and "notify subscribers" on incidents and maintenance (default on)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,6 +34,24 @@ from maintenance.admin import ScheduledMaintenanceAdmin
 from maintenance.models import ScheduledMaintenance
 
 
+class _Chosen(TypedDict):
+    monitor_count: int
+    category_count: int
+
+
+class _Counts(TypedDict):
+    sent_count: int
+    waiting_count: int
+    failed_count: int
+
+
+if TYPE_CHECKING:  # WithAnnotations takes its TypedDict only in the checker
+    from django_stubs_ext import WithAnnotations
+
+    WithChosen = WithAnnotations[Subscriber, _Chosen]  # SubscriberAdmin's rows
+    WithCounts = WithAnnotations[Notice, _Counts]  # NoticeAdmin's rows
+
+
 def _queue_mail(subscriber_ids: list[int], what: str) -> None:
     from alerts.tasks import send_subscriber_mail
 
@@ -44,7 +62,7 @@ def _queue_mail(subscriber_ids: list[int], what: str) -> None:
     transaction.on_commit(send)
 
 
-class SubscriberForm(forms.ModelForm):
+class SubscriberForm(forms.ModelForm[Subscriber]):
     class Meta:
         model = Subscriber
         fields = ["kind", "address", "language", "monitors", "categories", "component_updates"]
@@ -75,9 +93,11 @@ class ConfirmedFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("yes", _("Yes")), ("no", _("No")), ("disabled", _("Disabled"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Subscriber]
+    ) -> QuerySet[Subscriber]:
         if self.value() == "yes":
-            return queryset.confirmed()
+            return queryset.filter(confirmed_at__isnull=False, disabled_at__isnull=True)
         if self.value() == "no":
             return queryset.filter(confirmed_at__isnull=True)
         if self.value() == "disabled":
@@ -90,7 +110,7 @@ class CsvImportForm(forms.Form):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
     form = SubscriberForm
     list_display = [
         "address", "kind", "confirmed", "language", "components", "failures", "disabled_reason",
@@ -123,7 +143,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         return subscriber.confirmed_at is not None
 
     @admin.display(description=_("hears about"))
-    def components(self, subscriber: Subscriber) -> str:
+    def components(self, subscriber: "WithChosen") -> str:
         if not subscriber.monitor_count and not subscriber.category_count:
             return str(_("everything"))
         return _("%(m)d monitor(s), %(c)d categor(y/ies)") % {
@@ -171,7 +191,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         self.message_user(request, _("Enabled: %d.") % count, messages.SUCCESS)
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         own = [
             path(
                 "import/",
@@ -217,7 +237,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(admin.ModelAdmin[Notice]):
     """What subscribers were told, with each notice's delivery log."""
 
     list_display = ["__str__", "about", "state", "sent", "waiting", "failed", "log"]
@@ -226,7 +246,9 @@ class NoticeAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
-        count = lambda state: Count("deliveries", filter=Q(deliveries__state=state))  # noqa: E731
+        def count(state: str) -> Count:
+            return Count("deliveries", filter=Q(deliveries__state=state))
+
         return (
             super()
             .get_queryset(request)
@@ -245,15 +267,15 @@ class NoticeAdmin(admin.ModelAdmin):
         return str(notice.incident or notice.maintenance or "")
 
     @admin.display(description=_("sent"))
-    def sent(self, notice: Notice) -> int:
+    def sent(self, notice: "WithCounts") -> int:
         return notice.sent_count
 
     @admin.display(description=_("waiting"))
-    def waiting(self, notice: Notice) -> int:
+    def waiting(self, notice: "WithCounts") -> int:
         return notice.waiting_count
 
     @admin.display(description=_("gave up"))
-    def failed(self, notice: Notice) -> int:
+    def failed(self, notice: "WithCounts") -> int:
         return notice.failed_count
 
     @admin.display(description=_("delivery log"))
@@ -269,7 +291,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoticeDelivery)
-class NoticeDeliveryAdmin(admin.ModelAdmin):
+class NoticeDeliveryAdmin(admin.ModelAdmin[NoticeDelivery]):
     """Every delivery of every notice: read only."""
 
     list_display = ["notice", "subscriber", "state", "attempts", "sent_at", "last_error"]
@@ -285,7 +307,7 @@ class NoticeDeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-class NotifyForm(forms.ModelForm):
+class NotifyForm(forms.ModelForm[Any]):
     """The incident's or maintenance's own form plus "notify subscribers"
     (kept in NoticeChoice: the incidents and maintenance apps know nothing
     of subscribers)."""

@@ -64,7 +64,9 @@ class NoticeContent:
             self.components = [{"id": self.about.pk, "name": self.about.name}]
         else:
             chosen = self.about.monitors.order_by("name", "pk")
-            self.components = list(chosen.values("id", "name"))
+            self.components = [
+                {"id": pk, "name": name} for pk, name in chosen.values_list("id", "name")
+            ]
         self._mails: dict[str, Mail] = {}
 
     @property
