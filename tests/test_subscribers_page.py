@@ -32,6 +32,8 @@ def test_the_page_has_a_subscribe_button_and_the_form_lists_components(
     assert "Webbhotell" in form and "Website" in form and "Loose" in form
     part = client.get("/subscribe?part=form").content.decode()
     assert part.startswith("<form") and "<html" not in part
+    for html in (page, form, part):  # script-src 'self': no inline script or handler
+        assert not re.search(r"<script(?![^>]*\bsrc=)|\son[a-z]+=", html)
 
 
 def test_the_answer_is_the_same_whether_or_not_the_address_is_subscribed(client, db):
