@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.enums import Status
+from monitors.forms import MonitorForm
 from monitors.models import Category, Monitor, StatusEvent
 
 STATUS_COLOURS: dict[str, str] = {
@@ -57,6 +58,7 @@ class StatusEventInline(admin.TabularInline[StatusEvent, Monitor]):
 
 @admin.register(Monitor)
 class MonitorAdmin(admin.ModelAdmin[Monitor]):
+    form = MonitorForm
     list_display = [
         "name", "coloured_status", "protocol", "target", "category", "frequency",
         "last_check", "last_response_ms", "is_active",
@@ -69,7 +71,9 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
     inlines = [StatusEventInline]
     readonly_fields = STATE_SHOWN
     fieldsets = [
-        (None, {"fields": ["name", "category", "protocol", "target", "port", "is_active"]}),
+        (None, {"fields": ["name", "category", "protocol", "target", "is_active"]}),
+        # protocol_fieldsets.js hides the sections of the other protocols.
+        (_("TCP port"), {"fields": ["port"], "classes": ["for-protocol-tcp"]}),
         (_("Schedule"), {"fields": ["frequency", "locations", "retries", "timeout"]}),
         (
             _("HTTP"),
@@ -80,12 +84,16 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
                     "http_headers",
                     "http_body",
                     "expected_body",
-                ]  # fmt: skip
+                ],  # fmt: skip
+                "classes": ["for-protocol-http"],
             },
         ),
         (_("Alerts"), {"fields": ["resend_every", "ssl_alert_days"]}),
         (_("Current state"), {"fields": STATE_SHOWN}),
     ]
+
+    class Media:
+        js = ["monitors/protocol_fieldsets.js"]
 
     def save_model(self, request: HttpRequest, obj: Monitor, form: object, change: bool) -> None:
         obj.save_settings()

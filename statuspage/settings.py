@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from core.locations import PROBE_QUEUES
+from monitors.networks import DEFAULT_ALLOWED, DEFAULT_BLOCKED, parse_networks
 from statuspage.embedded import VAR_DIR, embedded_broker_options, embedded_secret_key
 
 # Lets the admin classes be written ModelAdmin[Monitor] etc. for the type checker.
@@ -264,6 +265,13 @@ PROBE_DISPATCH_INTERVAL = env.float("PROBE_DISPATCH_INTERVAL", default=2.0)
 PROBE_BATCH_SIZE = env.int("PROBE_BATCH_SIZE", default=250)  # checks per message
 PROBES_IN_FLIGHT = env.int("PROBES_IN_FLIGHT", default=500)  # per worker process
 RESULT_RETENTION_DAYS = env.int("RESULT_RETENTION_DAYS", default=7)  # raw check results
+# Where probes may connect (monitors/networks.py): an address must be in an
+# allowed network and in no blocked one, checked when a monitor is saved and
+# again on every connection. CIDR lists, comma-separated; a bad one stops the start.
+PROBE_ALLOWED_NETWORKS = env.list("PROBE_ALLOWED_NETWORKS", default=DEFAULT_ALLOWED)
+PROBE_BLOCKED_NETWORKS = env.list("PROBE_BLOCKED_NETWORKS", default=DEFAULT_BLOCKED)
+parse_networks(PROBE_ALLOWED_NETWORKS, "PROBE_ALLOWED_NETWORKS")
+parse_networks(PROBE_BLOCKED_NETWORKS, "PROBE_BLOCKED_NETWORKS")
 CELERY_TASK_QUEUES += [Queue(name) for name in PROBE_QUEUES]
 CELERY_BEAT_SCHEDULE |= {
     "monitors.dispatch": {

@@ -35,6 +35,10 @@ async def _redirect(request: web.Request) -> web.Response:
     raise web.HTTPFound("/ok")
 
 
+async def _redirect_to(request: web.Request) -> web.Response:
+    raise web.HTTPFound(request.query["url"])
+
+
 async def _echo(request: web.Request) -> web.Response:
     return web.json_response(
         {"method": request.method, "headers": dict(request.headers), "body": await request.text()}
@@ -47,7 +51,8 @@ async def _big(request: web.Request) -> web.Response:
 
 class AnswerServer:
     """An aiohttp server in a thread of its own: /ok, /status/{code},
-    /slow?s=seconds, /redirect (to /ok), /echo (the request as JSON), /big."""
+    /slow?s=seconds, /redirect (to /ok), /redirect-to?url=..., /echo (the request
+    as JSON), /big."""
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
         self.scheme = "https" if ssl_context else "http"
@@ -72,6 +77,7 @@ class AnswerServer:
                 web.get("/status/{code}", _status),
                 web.get("/slow", _slow),
                 web.get("/redirect", _redirect),
+                web.get("/redirect-to", _redirect_to),
                 web.route("*", "/echo", _echo),
                 web.get("/big", _big),
             ]

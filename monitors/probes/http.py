@@ -10,20 +10,21 @@ included, and the certificate is read on every check.
 
 import errno
 import json
-import re
 import ssl
 import time
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import aiohttp
+from django.core.exceptions import ValidationError
 
+from monitors.probes.guard import guarded_socket
 from monitors.probes.result import ProbeResult, elapsed_ms
+from monitors.validators import parse_headers
 
 USER_AGENT = "statuspage-probe/1.0"
 # How much of a body is searched for the expected text.
 BODY_LIMIT = 1024 * 1024
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _expiry(transport: Any) -> datetime | None:
@@ -53,9 +54,12 @@ class CertificateReadingRequest(aiohttp.ClientRequest):
 
 def new_session(**connector_options: Any) -> aiohttp.ClientSession:
     """The client for many probes at once; create it inside the running loop."""
+    # Every connection, redirects included, goes through guarded_socket: the
+    # resolved address is checked against the probe-network settings.
     connector = aiohttp.TCPConnector(
-        limit=0, force_close=True, ttl_dns_cache=60, **connector_options
-    )
+        limit=0, force_close=True, ttl_dns_cache=60, socket_factory=guarded_socket,
+        **connector_options,
+    )  # fmt: skip
     return aiohttp.ClientSession(
         connector=connector,
         cookie_jar=aiohttp.DummyCookieJar(),  # monitors must not share cookies
@@ -63,31 +67,6 @@ def new_session(**connector_options: Any) -> aiohttp.ClientSession:
         request_class=CertificateReadingRequest,
         response_class=ProbeResponse,
     )
-
-
-def parse_headers(text: str) -> dict[str, str]:
-    """Request headers written as ``Name: value`` lines or as a JSON object.
-    ValueError when they are neither."""
-    text = text.strip()
-    if not text:
-        return {}
-    if text.startswith("{"):
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        pairs = [(str(name), str(value)) for name, value in data.items()]
-    else:
-        pairs = []
-        for line in text.splitlines():
-            if line.strip():
-                name, colon, value = line.partition(":")
-                if not colon:
-                    raise ValueError(f"not a 'Name: value' line: {line[:50]}")
-                pairs.append((name.strip(), value.strip()))
-    for name, value in pairs:
-        if not _TOKEN.fullmatch(name) or "\n" in value or "\r" in value:
-            raise ValueError(f"not a valid header: {name[:50]}")
-    return dict(pairs)
 
 
 def describe_codes(codes: set[int]) -> str:
@@ -151,7 +130,8 @@ async def _body_contains(response: aiohttp.ClientResponse, text: str) -> bool:
 
 
 def _request(monitor: Any) -> dict[str, Any]:
-    """aiohttp's request arguments for a monitor; ValueError on bad headers."""
+    """aiohttp's request arguments for a monitor; ValidationError on headers
+    that could not be saved today (the same rule as the forms and the API)."""
     url = monitor.target.strip()
     if "://" not in url:
         url = f"http://{url}"
@@ -179,7 +159,7 @@ async def check(
     body contains the expected text (when one is set)."""
     try:
         request = _request(monitor)
-    except ValueError:
+    except ValidationError:
         return ProbeResult.down("invalid request headers")
     expected = monitor.expected_codes
     timeout = aiohttp.ClientTimeout(total=monitor.timeout)

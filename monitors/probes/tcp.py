@@ -6,6 +6,7 @@ import socket
 import time
 from typing import Any
 
+from monitors.probes.guard import resolve_allowed
 from monitors.probes.result import ProbeResult, elapsed_ms
 from monitors.probes.target import host_of
 
@@ -18,6 +19,28 @@ def describe_os_error(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
+async def _connect(host: str, port: int) -> asyncio.StreamWriter:
+    """Connect to the first of the host's allowed addresses that answers
+    (resolved here, so the probe-network rule sees the address it connects to)."""
+    error: OSError | None = None
+    for family, type_, proto, _, sockaddr in await resolve_allowed(host, port):
+        sock = socket.socket(family, type_, proto)
+        try:
+            sock.setblocking(False)
+            await asyncio.get_running_loop().sock_connect(sock, sockaddr)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        except BaseException:  # cancelled by the timeout
+            sock.close()
+            raise
+        _, writer = await asyncio.open_connection(sock=sock)
+        return writer
+    assert error is not None  # resolve_allowed returns at least one address
+    raise error
+
+
 async def check(monitor: Any) -> ProbeResult:
     if not monitor.port:
         return ProbeResult.down("no port set")
@@ -25,7 +48,7 @@ async def check(monitor: Any) -> ProbeResult:
     started = time.perf_counter()
     try:
         async with asyncio.timeout(monitor.timeout):
-            _, writer = await asyncio.open_connection(host, monitor.port)
+            writer = await _connect(host, monitor.port)
     except TimeoutError:
         return ProbeResult.down(f"timed out after {monitor.timeout} s")
     except OSError as exc:

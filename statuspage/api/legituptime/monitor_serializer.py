@@ -1,9 +1,10 @@
-from typing import Any, cast
+from typing import Any
 
 from rest_framework import serializers
 
 from core import enums
 from monitors.models import Monitor
+from monitors.validators import monitor_errors
 from statuspage.api.legituptime import spellings
 from statuspage.api.legituptime.fields import (
     CodeField,
@@ -13,9 +14,8 @@ from statuspage.api.legituptime.fields import (
     StrictIntegerField,
 )
 from statuspage.api.legituptime.serializers import FieldErrors, V1Serializer
-from statuspage.api.legituptime.validators import validate_host, validate_http_url
 
-HTTP, TCP = enums.Protocol.HTTP, enums.Protocol.TCP
+HTTP = enums.Protocol.HTTP
 # Changing what is probed makes the last result meaningless.
 
 
@@ -92,19 +92,19 @@ class MonitorSerializer(V1Serializer[Monitor]):
         protocol = attrs.get("Protocol")
         if protocol is None:
             return {}
-        errors: FieldErrors = {}
-        if "TestURL" in attrs:
-            validate_target = validate_http_url if protocol == HTTP else validate_host
-            try:
-                validate_target(attrs["TestURL"])
-            except serializers.ValidationError as exc:
-                # A validator's ValidationError holds its list of messages.
-                errors["TestURL"] = cast(list[str], exc.detail)
         code = spellings.V1_PROTOCOL.code(protocol)
-        required = {
-            HTTP: ["AllowRedirects", "ExpectedStatusCodes"],
-            TCP: ["PortNumber"],
-        }.get(protocol, [])
+        # The rules shared with the admin form (monitors/validators.py).
+        errors = self.model_errors(
+            monitor_errors(
+                protocol,
+                target=attrs.get("TestURL"),
+                port=attrs.get("PortNumber"),
+                http_headers=attrs.get("HttpRequestHeader"),
+                protocol_label=code,
+            )
+        )
+        # The contract's own: these two have no default in the v1 API.
+        required = {HTTP: ["AllowRedirects", "ExpectedStatusCodes"]}.get(protocol, [])
         for name in required:
             if attrs.get(name) is None:
                 errors[name] = [f"This field is required when Protocol is {code}."]
