@@ -9,9 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from statuspage.models import ApiKey
+from statuspage.twofactor.forms import TwoFactorLoginForm
 
 admin.site.site_header = _("Status page administration")
 admin.site.site_title = _("Status page")
+# The login asks for a second factor's code when the staff member has one.
+admin.site.login_form = TwoFactorLoginForm
+admin.site.login_template = "admin/two_factor/login.html"
 
 
 @admin.register(ApiKey)

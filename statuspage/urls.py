@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("admin/two-factor/", include("statuspage.twofactor.urls")),
     path("admin/", admin.site.urls),
     path("v1/", include("statuspage.api.legituptime.urls")),
     path("", include("statuspage.metrics.urls")),

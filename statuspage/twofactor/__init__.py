@@ -1,0 +1,7 @@
+"""Two-factor staff logins: a TOTP authenticator app plus single-use recovery
+codes (django-otp), asked for at the admin login; ADMIN_REQUIRE_2FA makes
+every staff member set one up. API keys are a separate door and unaffected.
+
+django-otp alone rather than django-two-factor-auth: the admin keeps its own
+login page (and django-axes on it), and the enrolment is one small view.
+"""

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from statuspage.twofactor import views
+
+urlpatterns = [path("", views.setup, name="two_factor_setup")]
