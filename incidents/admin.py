@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.enums import IncidentStatus
+from incidents.forms import IncidentForm
 from incidents.models import Incident, IncidentQuerySet, IncidentUpdate
 
 
@@ -18,6 +19,7 @@ class IncidentUpdateInline(admin.TabularInline[IncidentUpdate, Incident]):
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin[Incident]):
+    form = IncidentForm
     list_display = [
         "name",
         "severity",

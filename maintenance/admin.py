@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 from maintenance.models import ScheduledMaintenance
+from maintenance.wording import every
 
 
 @admin.register(ScheduledMaintenance)
@@ -22,10 +23,7 @@ class ScheduledMaintenanceAdmin(admin.ModelAdmin[ScheduledMaintenance]):
     def recurrence(self, row: ScheduledMaintenance) -> str:
         if not row.recurring:
             return "—"
-        return _("every %(n)s %(unit)s") % {
-            "n": row.recur_every,
-            "unit": row.get_recur_unit_display(),
-        }
+        return every(row.recur_every or 1, row.recur_unit)
 
     @admin.display(description=_("next window"))
     def next_window(self, row: ScheduledMaintenance) -> str | StrPromise:

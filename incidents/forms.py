@@ -1,0 +1,22 @@
+"""The admin's incident form: help texts in a staff member's words (the
+model's mention the v1 API's field names, which staff never see)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import Incident
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "name", "severity", "status", "message", "monitors", "show_on_status_page",
+            "created_at",
+        ]  # fmt: skip
+        help_texts = {
+            "show_on_status_page": _(
+                "Show this incident on the public status page; untick it to keep it off the page."
+            ),
+            "monitors": _("The monitors this incident affects; the page shows it beside them."),
+        }
