@@ -43,7 +43,8 @@ class MonitorForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         protocol = data.get("protocol")
         if protocol:
             errors = monitor_errors(

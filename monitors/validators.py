@@ -9,6 +9,8 @@ messages of the v1 contract's checks are asserted by its tests: keep them.
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -142,7 +144,7 @@ def monitor_errors(
     checked (it is missing, or already refused on its own).
     ``protocol_label`` is the protocol as the caller's readers know it."""
     errors: dict[str, list[str]] = {}
-    checks = []
+    checks: list[tuple[str, Callable[[Any], None], Any]] = []
     if target is not None:
         checks.append(("target", validate_http_url if protocol == Protocol.HTTP else validate_host,
                        target))  # fmt: skip

@@ -39,7 +39,7 @@ async def resolve_allowed(host: str, port: int) -> list[tuple[Any, ...]]:
     """``host``'s stream addresses that probes may reach, in the resolver's
     order; BlockedAddress when there are none (socket.gaierror when DNS fails)."""
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    reasons = [refusal(info[4][0]) for info in infos]
+    reasons = [refusal(str(info[4][0])) for info in infos]
     allowed = [info for info, reason in zip(infos, reasons, strict=True) if reason is None]
     if not allowed:
         raise BlockedAddress(next(reason for reason in reasons if reason))

@@ -1,7 +1,7 @@
 """A staff member's second factors: one TOTP device (an authenticator app)
 and one static device holding the recovery codes, each code good once."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken

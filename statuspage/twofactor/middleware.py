@@ -1,6 +1,8 @@
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -38,7 +40,7 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def _guard(self, request: HttpRequest) -> HttpResponse | None:
-        if devices.has_second_factor(request.user):
+        if devices.has_second_factor(cast(AbstractBaseUser, request.user)):
             logout(request)
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not required():

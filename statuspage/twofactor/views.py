@@ -1,8 +1,10 @@
 from base64 import b32encode
+from typing import cast
 
 import segno
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ def _page(request: HttpRequest, template: str, **context: object) -> TemplateRes
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code (or type the key), confirm
     with the app's current code, get recovery codes (shown this once)."""
-    user = request.user
+    user = cast(AbstractBaseUser, request.user)  # staff_member_required
     if request.method == "POST" and "new_recovery_codes" in request.POST:
         if not devices.has_second_factor(user):
             return _page(request, "setup.html", form=ConfirmCodeForm())
