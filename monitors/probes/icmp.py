@@ -37,7 +37,7 @@ def _modes(privileged: bool | None) -> tuple[bool, ...]:
 async def _allowed_address(host: str) -> str:
     """The first of the host's addresses that probes may reach (resolved here,
     so the probe-network rule sees the address pinged); ValueError when none."""
-    addresses = [host] if is_ip(host) else await async_resolve(host)
+    addresses: list[str] = [host] if is_ip(host) else list(await async_resolve(host))
     reasons = [refusal(address) for address in addresses]
     for address, reason in zip(addresses, reasons, strict=True):
         if reason is None:

@@ -13,7 +13,7 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def has_second_factor(user: AbstractBaseUser) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def device_for_code(user: AbstractBaseUser, code: str) -> Device | None:
