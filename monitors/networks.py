@@ -33,6 +33,8 @@ def parse_networks(values: Iterable[str], setting: str) -> tuple[Network, ...]:
     naming the setting on a bad one, so a typo stops the start, not a probe."""
     networks = []
     for value in values:
+        if not str(value).strip():
+            continue  # "a,b," or an empty variable: nothing, not an error
         try:
             networks.append(ipaddress.ip_network(str(value).strip(), strict=False))
         except ValueError as exc:

@@ -6,9 +6,11 @@ import asyncio
 import socket
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from core.enums import Protocol
 from monitors.models import Monitor
+from monitors.networks import parse_networks
 from monitors.probes import http, icmp, tcp
 from tests.probe_servers import AnswerServer
 from tests.test_monitor_validation import ADMIN_MONITOR
@@ -164,3 +166,11 @@ def test_the_probe_never_sends_a_header_that_could_not_be_saved(server):
     result = run_http(server.url("/echo"), http_headers="X-A: 1\u2028Host: elsewhere")
     assert (result.ok, result.reason) == (False, "invalid request headers")
     assert server.hits == hits
+
+
+@pytest.mark.django_db
+def test_an_empty_blocked_list_blocks_nothing_and_a_typo_stops_the_start(v1, settings):
+    settings.PROBE_BLOCKED_NETWORKS = []
+    assert v1.post("monitors", {**PING_MONITOR, "TestURL": "169.254.169.254"}).status_code == 201
+    with pytest.raises(ImproperlyConfigured, match="PROBE_BLOCKED_NETWORKS: '10.0.0.0/33'"):
+        parse_networks(["10.0.0.0/8", "", "10.0.0.0/33"], "PROBE_BLOCKED_NETWORKS")
