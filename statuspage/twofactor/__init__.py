@@ -2,6 +2,8 @@
 codes (django-otp), asked for at the admin login; ADMIN_REQUIRE_2FA makes
 every staff member set one up. API keys are a separate door and unaffected.
 
-django-otp alone rather than django-two-factor-auth: the admin keeps its own
-login page (and django-axes on it), and the enrolment is one small view.
+django-otp alone rather than django-two-factor-auth (whose 1.18 does support
+Django 5.2, but brings phonenumber-field, formtools, qrcode and a login flow of
+its own): the admin keeps its own login page, with django-axes on it, and the
+enrolment is one small view.
 """
