@@ -111,8 +111,10 @@ def test_a_session_without_the_second_factor_is_sent_back_to_the_login(client, s
 
 def test_without_the_setting_staff_without_an_app_log_in_with_a_password(client, staff):
     assert log_in(client).status_code == 302
-    assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/two-factor/").status_code == 200  # and may set one up
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert 'href="/admin/two-factor/"' in page.content.decode()  # and may set one up
+    assert client.get("/admin/two-factor/").status_code == 200
 
 
 def test_api_keys_are_unaffected(https_client, api_key, staff, require_2fa):
