@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import Incident
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(forms.ModelForm[Incident]):
     class Meta:
         model = Incident
         fields = [

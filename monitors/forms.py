@@ -18,7 +18,7 @@ def _locations_help() -> str:
     }
 
 
-class MonitorForm(forms.ModelForm):
+class MonitorForm(forms.ModelForm[Monitor]):
     class Meta:
         model = Monitor
         fields = [
