@@ -53,7 +53,8 @@ class MonitorSerializer(V1Serializer[Monitor]):
     TestURL = StrictCharField(
         max_length=2000,
         help_text="An http:// or https:// URL for Protocol h; a host name or IP address "
-        "for p and i.",
+        "for p and i. Addresses in the server's blocked networks are refused (by default "
+        "link-local, such as 169.254.169.254, and 0.0.0.0).",
     )
     PingLocations = CommaCodesField(
         enums.Location.values,
@@ -81,7 +82,11 @@ class MonitorSerializer(V1Serializer[Monitor]):
         "Required for Protocol h.",
     )  # fmt: skip
     HttpRequestBody = _optional_text("Sent as the body (the request is then a POST).")
-    HttpRequestHeader = _optional_text("Request headers, one `Name: value` a line.")
+    HttpRequestHeader = _optional_text(
+        "Request headers, one `Name: value` a line: the name an HTTP token, the value "
+        "without control or line-separator characters; Content-Length and "
+        "Transfer-Encoding are the probe's own."
+    )
     ResponseExpectedBodyContains = _optional_text("The response body must contain this text.")
     PortNumber = StrictIntegerField(
         min_value=1, max_value=65535, required=False, allow_null=True,
