@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
@@ -19,7 +20,7 @@ class IncidentUpdateInline(admin.TabularInline[IncidentUpdate, Incident]):
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin[Incident]):
-    form = IncidentForm
+    form: type[forms.ModelForm[Incident]] = IncidentForm
     list_display = [
         "name",
         "severity",

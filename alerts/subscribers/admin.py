@@ -29,6 +29,7 @@ from alerts.models.subscriber import new_secret
 from alerts.subscribers import csvio
 from alerts.subscribers.subscribing import normalise_address, validate_address
 from incidents.admin import IncidentAdmin
+from incidents.forms import IncidentForm
 from incidents.models import Incident
 from maintenance.admin import ScheduledMaintenanceAdmin
 from maintenance.models import ScheduledMaintenance
@@ -328,7 +329,7 @@ class NotifyForm(forms.ModelForm[Any]):
 class IncidentNotifyForm(NotifyForm):
     choice_field = "incident"
 
-    class Meta:
+    class Meta(IncidentForm.Meta):  # the staff's help texts (incidents/forms.py)
         model = Incident
         fields: list[str] = []  # the admin names them
 
