@@ -9,3 +9,7 @@ class StatuspageConfig(AppConfig):
         from statuspage.public import invalidation as signals
 
         signals.connect()
+
+        from statuspage.twofactor import session
+
+        session.connect()

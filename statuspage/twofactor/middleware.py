@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from statuspage.twofactor import devices
 from statuspage.twofactor.forms import required
+from statuspage.twofactor.session import had_no_factor_at_login
 
 
 class StaffTwoFactorMiddleware:
@@ -40,7 +41,9 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def _guard(self, request: HttpRequest) -> HttpResponse | None:
-        if devices.has_second_factor(cast(AbstractBaseUser, request.user)):
+        if not had_no_factor_at_login(request) and devices.has_second_factor(
+            cast(AbstractBaseUser, request.user)
+        ):
             logout(request)
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not required():
