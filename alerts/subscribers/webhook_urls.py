@@ -2,10 +2,9 @@
 points at an address the server must not be made to call.
 
 ``validate_webhook_url`` is the one entry point (the subscribe form, the admin
-and every send use it). The address rule itself is ``refused_network``: today
-link-local (cloud metadata services live there) and the unspecified
-addresses; it is meant to become the probe targets' shared rule
-(PROBE_BLOCKED_NETWORKS) when that lands.
+and every send use it). The address rule is the probe targets' own
+(monitors/networks.py: PROBE_ALLOWED_NETWORKS minus PROBE_BLOCKED_NETWORKS),
+so an operator limits what the server calls in one place.
 """
 
 import ipaddress
@@ -16,18 +15,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+from monitors import networks
 
-REFUSED_NETWORKS = [
-    ipaddress.ip_network(n) for n in ("169.254.0.0/16", "fe80::/10", "0.0.0.0/32", "::/128")
-]
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def refused_network(address: Address) -> bool:
     """Is ``address`` one a webhook may not be sent to?"""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return any(address in network for network in REFUSED_NETWORKS)
+    return networks.refusal(str(address)) is not None
 
 
 def _addresses(host: str, port: int) -> list[Address]:
