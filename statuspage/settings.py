@@ -150,6 +150,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
+# The APIs' client-address rule (TRUSTED_PROXY_COUNT): behind a proxy, REMOTE_ADDR
+# is the proxy's, and a lockout of it would lock every client out.
+AXES_CLIENT_IP_CALLABLE = "statuspage.api.clientaddr.client_address"
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -315,6 +318,12 @@ SUBSCRIBER_WEBHOOK_MAX_FAILURES = env.int("SUBSCRIBER_WEBHOOK_MAX_FAILURES", def
 # The page's public address, for the links in what subscribers receive.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Where they count: "cache" needs an atomic increment (Redis); "database"
+# counts in one upsert a request (the embedded default: its file cache is not atomic).
+_REDIS_CACHE = CACHES["default"]["BACKEND"].endswith("ResilientRedisCache")
+RATE_LIMIT_STORE = env.str("RATE_LIMIT_STORE", default="cache" if _REDIS_CACHE else "database")
+if RATE_LIMIT_STORE not in ("cache", "database"):
+    raise ImproperlyConfigured('RATE_LIMIT_STORE must be "cache" or "database".')
 # How many reverse proxies in front of the web server append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -70,3 +70,24 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(client, api_key, 
     assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 429
     settings.TRUSTED_PROXY_COUNT = 1
     assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.11").status_code != 429
+
+
+def test_requests_without_a_key_count_as_failed_attempts(client, api_key, settings):
+    settings.RATE_LIMIT_FAILED_KEYS = "3/60"
+    for _ in range(3):
+        assert client.get("/api.php", {"action": "stats"}).status_code == 401
+    assert client.get("/v1/monitors").status_code == 429
+    assert bitup(client, "sp_guess").status_code == 429
+    assert bitup(client, api_key).status_code != 429
+
+
+def test_the_database_counts_each_window_on_its_own_and_prunes_past_ones(db, settings):
+    from statuspage.api.ratelimit import Rate, hit
+    from statuspage.models import RateCounter
+
+    settings.RATE_LIMIT_STORE = "database"
+    rate = Rate(2, 60)
+    assert [hit("s", "a", rate, now=60.0 * 1000 + n) for n in range(3)] == [None, None, 60 - 2]
+    # The next window starts from zero, and its first hit removes the last one's row.
+    assert hit("s", "a", rate, now=60.0 * 1001) is None
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
