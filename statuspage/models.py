@@ -96,3 +96,6 @@ class RateCounter(models.Model):
     class Meta:
         verbose_name = _("rate-limit counter")
         verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
