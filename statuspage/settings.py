@@ -291,7 +291,11 @@ CELERY_BEAT_SCHEDULE |= {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No API key is printed whole (api.php's ?key= is in URLs Django may log).
+    "filters": {"redact_keys": {"()": "statuspage.logredact.RedactKeysFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_keys"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
