@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,5 +17,15 @@ class MonitorViewSet(V1ViewSet[Monitor]):
     render = staticmethod(render.monitor)
 
     def list(self, request: Request) -> Response:
-        rows = self.list_rows().values(*render.MONITOR_COLUMNS)
-        return Response([render.monitor_values(row) for row in rows])
+        rows = (
+            render.monitor_values(row) for row in self.list_rows().values(*render.MONITOR_COLUMNS)
+        )
+        return Response([self.for_key(request, shown) for shown in rows])
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.for_key(request, render.monitor(self.get_row(pk))))
+
+    @staticmethod
+    def for_key(request: Request, shown: dict[str, Any]) -> dict[str, Any]:
+        """Read-only keys see the request's secrets masked (render.for_read_only)."""
+        return render.for_read_only(shown) if request.auth.read_only else shown
