@@ -1,8 +1,13 @@
 """Both APIs are rate-limited per key, per client address and for failed key
 attempts; a 429 says when to come back and keeps each API's error shape."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from statuspage.api.ratelimit import Rate, hit
+from statuspage.models import RateCounter
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +87,24 @@ def test_requests_without_a_key_count_as_failed_attempts(client, api_key, settin
 
 
 def test_the_database_counts_each_window_on_its_own_and_prunes_past_ones(db, settings):
-    from statuspage.api.ratelimit import Rate, hit
-    from statuspage.models import RateCounter
-
     settings.RATE_LIMIT_STORE = "database"
     rate = Rate(2, 60)
     assert [hit("s", "a", rate, now=60.0 * 1000 + n) for n in range(3)] == [None, None, 60 - 2]
     # The next window starts from zero, and its first hit removes the last one's row.
     assert hit("s", "a", rate, now=60.0 * 1001) is None
     assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+
+
+def test_on_redis_concurrent_hits_are_each_counted(db, settings, throwaway_redis):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "statuspage.resilient_cache.ResilientRedisCache",
+            "LOCATION": throwaway_redis.url,
+        }
+    }
+    settings.RATE_LIMIT_STORE = "cache"
+    assert type(caches["default"]).__name__ == "ResilientRedisCache"
+    rate, now = Rate(100, 3600), 3600.0 * 500_000  # one window, far from any other test's
+    with ThreadPoolExecutor(8) as clients:
+        answers = list(clients.map(lambda _: hit("burst", "k", rate, now=now), range(150)))
+    assert answers.count(None) == 100
