@@ -38,12 +38,14 @@ class RedactKeysFilter(logging.Filter):
         return True
 
 
-class RedactingGunicornLogger(Logger):
+class RedactingGunicornLogger(Logger):  # type: ignore[misc]
     """gunicorn's logger, with keys redacted in the request line, the query,
     the referrer and any header a custom access-log format may print."""
 
-    def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
-        atoms = super().atoms(resp, req, environ, request_time)
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
+    ) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         for name, value in atoms.items():
             if name in _SECRET_HEADERS and value:
                 atoms[name] = _shorten(str(value))

@@ -39,13 +39,13 @@ class CacheCounters:
         # add() only sets a missing key, so concurrent first hits do not reset it.
         cache.add(key, 0, timeout=timeout)
         try:
-            return cache.incr(key)
+            return int(cache.incr(key))
         except ValueError:  # expired between add and incr, or Redis is away
             cache.set(key, 1, timeout=timeout)
             return 1
 
     def get(self, key: str) -> int:
-        return cache.get(key, 0)
+        return int(cache.get(key, 0))
 
 
 UPSERT = (
@@ -62,7 +62,7 @@ class DatabaseCounters:
     def incr(self, key: str, expires_at: float, now: float) -> int:
         with connection.cursor() as cursor:
             cursor.execute(_sql(UPSERT), [key, expires_at])
-            count = cursor.fetchone()[0]
+            count = int(cursor.fetchone()[0])
             if count == 1:
                 cursor.execute(_sql(PRUNE), [now])
         return count

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -7,6 +7,7 @@ from monitors.models import Monitor
 from statuspage.api.legituptime import render
 from statuspage.api.legituptime.monitor_serializer import MonitorSerializer
 from statuspage.api.legituptime.views import V1ViewSet
+from statuspage.models import ApiKey
 
 
 class MonitorViewSet(V1ViewSet[Monitor]):
@@ -23,9 +24,11 @@ class MonitorViewSet(V1ViewSet[Monitor]):
         return Response([self.for_key(request, shown) for shown in rows])
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self.for_key(request, render.monitor(self.get_row(pk))))
+        row = cast(Monitor, self.get_row(pk))
+        return Response(self.for_key(request, render.monitor(row)))
 
     @staticmethod
     def for_key(request: Request, shown: dict[str, Any]) -> dict[str, Any]:
         """Read-only keys see the request's secrets masked (render.for_read_only)."""
-        return render.for_read_only(shown) if request.auth.read_only else shown
+        key = cast(ApiKey, request.auth)
+        return render.for_read_only(shown) if key.read_only else shown

@@ -2,7 +2,7 @@ import codecs
 from typing import Any
 
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]
 from rest_framework.utils import json
 
 DUPLICATE_KEY = "Given more than once in the body."
@@ -28,7 +28,7 @@ class V1JSONParser(JSONParser):
         parse_constant = json.strict_constant if self.strict else None
         try:
             return json.load(
-                codecs.getreader(encoding)(stream),
+                codecs.getreader(encoding)(stream),  # type: ignore[arg-type]
                 parse_constant=parse_constant,
                 object_pairs_hook=unique_keys,
             )
