@@ -153,7 +153,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 # The APIs' client-address rule (TRUSTED_PROXY_COUNT): behind a proxy, REMOTE_ADDR
 # is the proxy's, and a lockout of it would lock every client out.
-AXES_CLIENT_IP_CALLABLE = "statuspage.api.clientaddr.client_address"
+AXES_CLIENT_IP_CALLABLE = "statuspage.api.clientaddr.client_ip"
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
