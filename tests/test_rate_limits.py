@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache, caches
 
+from statuspage.api.clientaddr import client_address, client_ip
 from statuspage.api.ratelimit import Rate, hit
 from statuspage.models import RateCounter
 
@@ -108,3 +109,15 @@ def test_on_redis_concurrent_hits_are_each_counted(db, settings, throwaway_redis
     with ThreadPoolExecutor(8) as clients:
         answers = list(clients.map(lambda _: hit("burst", "k", rate, now=now), range(150)))
     assert answers.count(None) == 100
+
+
+def test_a_forwarded_address_that_is_no_address_counts_as_the_proxys(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = rf.get("/", HTTP_X_FORWARDED_FOR="x' OR 1=1", REMOTE_ADDR="10.0.0.5")
+    assert client_address(forged) == "10.0.0.5"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")) == (
+        "203.0.113.9"
+    )
+    no_peer = rf.get("/")
+    del no_peer.META["REMOTE_ADDR"]
+    assert client_ip(no_peer) is None and client_address(no_peer) == "unknown"
