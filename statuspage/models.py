@@ -81,3 +81,21 @@ class ApiKey(models.Model):
             return
         ApiKey.objects.filter(pk=self.pk).update(last_used_at=now)
         self.last_used_at = now
+
+
+class RateCounter(models.Model):
+    """One rate-limit window's count (statuspage/api/ratecounters.py), for the
+    stores with no atomic cache increment (the embedded default's file cache):
+    the database counts with one ``INSERT ... ON CONFLICT DO UPDATE``."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    # Unix seconds after which the window is over and the row may be pruned.
+    expires_at = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     # First, so it counts every answer, the redirects and refusals included.
     "statuspage.metrics.middleware.CountRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "statuspage.api.bodylimit.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The status page's day bars are ~7 KB of repetitive HTML a monitor; gzip
@@ -157,6 +158,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
+# The APIs' client-address rule (TRUSTED_PROXY_COUNT): behind a proxy, REMOTE_ADDR
+# is the proxy's, and a lockout of it would lock every client out.
+AXES_CLIENT_IP_CALLABLE = "statuspage.api.clientaddr.client_ip"
 AXES_VERBOSE = False
 # Two-factor staff logins (statuspage/twofactor): a staff member who has set
 # up an authenticator app always needs its code; with this on, every staff
@@ -307,7 +311,11 @@ CELERY_BEAT_SCHEDULE |= {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No API key is printed whole (api.php's ?key= is in URLs Django may log).
+    "filters": {"redact_keys": {"()": "statuspage.logredact.RedactKeysFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_keys"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
@@ -334,6 +342,12 @@ SUBSCRIBER_WEBHOOK_MAX_FAILURES = env.int("SUBSCRIBER_WEBHOOK_MAX_FAILURES", def
 # The page's public address, for the links in what subscribers receive.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Where they count: "cache" needs an atomic increment (Redis); "database"
+# counts in one upsert a request (the embedded default: its file cache is not atomic).
+_REDIS_CACHE = CACHES["default"]["BACKEND"].endswith("ResilientRedisCache")
+RATE_LIMIT_STORE = env.str("RATE_LIMIT_STORE", default="cache" if _REDIS_CACHE else "database")
+if RATE_LIMIT_STORE not in ("cache", "database"):
+    raise ImproperlyConfigured('RATE_LIMIT_STORE must be "cache" or "database".')
 # How many reverse proxies in front of the web server append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -352,4 +366,19 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every answer (django-csp): scripts and styles
+# from our own static files only, no inline script anywhere, never framed.
+# The Swagger UI pages widen it for what Swagger needs (statuspage/api/docs_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True

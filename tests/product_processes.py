@@ -28,6 +28,8 @@ from tests.services import POSTGRES_URL, ROOT
 from tests.throwaway_servers import free_port, wait_for_port
 
 CELERY = ["-m", "celery", "-A", "statuspage"]
+# bin/run-all's: no API key whole in the access log.
+GUNICORN_LOGGER = "statuspage.logredact.RedactingGunicornLogger"
 # Variables of the developer's shell that would change what the product runs on.
 UNSET = {"DEBUG", "CACHE_URL", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
          "PROMETHEUS_MULTIPROC_DIR"}  # fmt: skip
@@ -139,7 +141,8 @@ class Product:
         port = free_port()
         self._start("web", ["-m", "gunicorn", "statuspage.wsgi", "--bind", f"127.0.0.1:{port}",
                             "--workers", "2", "--threads", "4", "--access-logfile", "-",
-                            "--graceful-timeout", "5"])  # fmt: skip
+                            "--graceful-timeout", "5",
+                            "--logger-class", GUNICORN_LOGGER])  # fmt: skip
         wait_for_port(port, timeout=30)
         self.url = f"http://127.0.0.1:{port}"
         return self.url

@@ -136,6 +136,8 @@ def test_a_visitor_sees_the_state_of_everything_and_can_read_it_in_swedish(
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A Content-Security-Policy violation is a console error ("Refused to ...").
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(live_server.url + "/")
 
     assert page.locator(".banner h1").inner_text() == "Partial outage"
@@ -199,8 +201,10 @@ def test_the_status_part_refreshes_itself_without_reloading(status_page, live_se
 
     orm(recover)
     page.clock.run_for(61_000)
+    # A function, not an expression: Playwright evals an expression, which the
+    # page's Content-Security-Policy (script-src 'self') refuses.
     page.wait_for_function(
-        "document.querySelector('.banner h1').textContent.trim() !== 'Partial outage'"
+        "() => document.querySelector('.banner h1').textContent.trim() !== 'Partial outage'"
     )
     assert page.locator(".banner h1").inner_text() == "All systems operational"
     assert page.evaluate("window.notReloaded") is True
@@ -223,4 +227,37 @@ def test_the_page_works_without_javascript(status_page, live_server, browser):
     assert page.locator("h1").inner_text() == "Errors on the public API"
     assert "Identifierat" in page.locator(".timeline").inner_text()
     page.screenshot(path=ARTIFACTS / "incident-phone-sv-nojs.png", full_page=True)
+    context.close()
+
+
+def test_swagger_ui_and_the_admin_work_under_the_content_security_policy(
+    transactional_db, live_server, browser, django_user_model
+):
+    orm(lambda: django_user_model.objects.create_superuser("boss", "b@example.test", "a-long-pw"))
+    errors: list[str] = []
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # The browser's own favicon.ico request is a 404 on the admin: count violations only.
+    page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
+
+    for docs in ("/v1/docs", "/api.php/docs"):
+        page.goto(live_server.url + docs)
+        page.wait_for_selector(".swagger-ui .info .title")
+        page.wait_for_selector(".swagger-ui .opblock")  # the operations, from the schema
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "a-long-pw")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + "/admin/statuspage/apikey/add/")
+    page.fill("#id_name", "grafana")
+    page.click("input[name=_save]")
+    page.click("#copy-key")  # the admin's script, now a static file
+    page.wait_for_selector("#copied:not([hidden])")
+    assert page.evaluate("getComputedStyle(document.getElementById('raw-key')).fontFamily") == (
+        "monospace"
+    )
+    assert errors == []
     context.close()

@@ -1,8 +1,14 @@
 """Both APIs are rate-limited per key, per client address and for failed key
 attempts; a 429 says when to come back and keeps each API's error shape."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from statuspage.api.clientaddr import client_address, client_ip
+from statuspage.api.ratelimit import Rate, hit
+from statuspage.models import RateCounter
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,48 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(client, api_key, 
     assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 429
     settings.TRUSTED_PROXY_COUNT = 1
     assert bitup(client, api_key, HTTP_X_FORWARDED_FOR="203.0.113.11").status_code != 429
+
+
+def test_requests_without_a_key_count_as_failed_attempts(client, api_key, settings):
+    settings.RATE_LIMIT_FAILED_KEYS = "3/60"
+    for _ in range(3):
+        assert client.get("/api.php", {"action": "stats"}).status_code == 401
+    assert client.get("/v1/monitors").status_code == 429
+    assert bitup(client, "sp_guess").status_code == 429
+    assert bitup(client, api_key).status_code != 429
+
+
+def test_the_database_counts_each_window_on_its_own_and_prunes_past_ones(db, settings):
+    settings.RATE_LIMIT_STORE = "database"
+    rate = Rate(2, 60)
+    assert [hit("s", "a", rate, now=60.0 * 1000 + n) for n in range(3)] == [None, None, 60 - 2]
+    # The next window starts from zero, and its first hit removes the last one's row.
+    assert hit("s", "a", rate, now=60.0 * 1001) is None
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+
+
+def test_on_redis_concurrent_hits_are_each_counted(db, settings, throwaway_redis):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "statuspage.resilient_cache.ResilientRedisCache",
+            "LOCATION": throwaway_redis.url,
+        }
+    }
+    settings.RATE_LIMIT_STORE = "cache"
+    assert type(caches["default"]).__name__ == "ResilientRedisCache"
+    rate, now = Rate(100, 3600), 3600.0 * 500_000  # one window, far from any other test's
+    with ThreadPoolExecutor(8) as clients:
+        answers = list(clients.map(lambda _: hit("burst", "k", rate, now=now), range(150)))
+    assert answers.count(None) == 100
+
+
+def test_a_forwarded_address_that_is_no_address_counts_as_the_proxys(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = rf.get("/", HTTP_X_FORWARDED_FOR="x' OR 1=1", REMOTE_ADDR="10.0.0.5")
+    assert client_address(forged) == "10.0.0.5"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")) == (
+        "203.0.113.9"
+    )
+    no_peer = rf.get("/")
+    del no_peer.META["REMOTE_ADDR"]
+    assert client_ip(no_peer) is None and client_address(no_peer) == "unknown"

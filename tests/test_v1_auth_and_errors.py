@@ -266,3 +266,20 @@ def test_a_write_that_loses_a_race_is_a_409_not_a_500():
 
     response = v1_exception_handler(IntegrityError("FOREIGN KEY constraint failed"), {})
     assert response.status_code == 409 and "nothing was saved" in response.data["detail"]
+
+
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        (b'{"Name": "Web", "Protocol": "h", "TestURL": "https://a.test/", "Name": "B"}', "Name"),
+        (b'{"Name": "Web", "Protocol": "h", "TestURL": "https://a.test/", '
+         b'"Active": true, "Active": false}', "Active"),
+    ],
+)  # fmt: skip
+def test_a_field_given_twice_in_a_body_is_a_400_naming_it(https_client, api_key, raw, field):
+    response = https_client.post(
+        "/v1/monitors", raw, content_type="application/json", headers={"X-API-Key": api_key}
+    )
+    assert response.status_code == 400
+    assert response.json() == {field: ["Given more than once in the body."]}
+    assert not Monitor.objects.exists()

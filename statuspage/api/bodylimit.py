@@ -1,12 +1,25 @@
 """A request body over its dialect's limit (v1: 1 MiB) is answered 413
-before anything reads it."""
+before anything parses it.
 
+The answer must reach the client: a server that closes the connection with
+the body unread makes the kernel send a reset, and a client still sending
+loses the 413 with it (requests raises "connection reset" or "broken pipe").
+So a body up to MAX_DRAIN_BYTES is read and thrown away first, in small
+chunks and within DRAIN_SECONDS; past that the connection is closed, as the
+reverse proxy in front (which caps bodies at a few MiB) would have done.
+"""
+
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from statuspage.api.dialect import of_view
+
+MAX_DRAIN_BYTES = 16 * 1024 * 1024
+DRAIN_SECONDS = 10.0
+CHUNK = 64 * 1024
 
 
 class BodySizeLimitMiddleware:
@@ -27,7 +40,10 @@ class BodySizeLimitMiddleware:
             message = (
                 f"Request body too large: at most {limit} bytes ({limit // 1024 // 1024} MiB)."
             )
-            return JsonResponse(dialect.error_body(message), status=413)
+            response = JsonResponse(dialect.error_body(message), status=413)
+            if not (declared_length(request) <= MAX_DRAIN_BYTES and drain(request)):
+                response["Connection"] = "close"
+            return response
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             # Django reads no body without a Content-Length: say so rather than
             # answer as if the body were empty.
@@ -42,3 +58,16 @@ def declared_length(request: HttpRequest) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def drain(request: HttpRequest) -> bool:
+    """Read the body to its end and drop it; False when the client was too
+    slow (DRAIN_SECONDS) or went away, so the connection should close."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    try:
+        while request.read(CHUNK):
+            if time.monotonic() > deadline:
+                return False
+    except OSError:
+        return False
+    return True

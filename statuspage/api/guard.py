@@ -9,21 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from statuspage.api.clientaddr import client_address
 from statuspage.api.dialect import Dialect, of_view
 from statuspage.api.keyauth import authenticate_key
 from statuspage.api.ratelimit import Rate, exceeded, hit
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; behind N trusted proxies, the N-th address from
-    the right of X-Forwarded-For (the rest can be forged by the client)."""
-    proxies: int = settings.TRUSTED_PROXY_COUNT
-    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    if proxies and len(hops) >= proxies:
-        return hops[-proxies][:64]
-    address: str = request.META.get("REMOTE_ADDR", "unknown")
-    return address
 
 
 def too_many(dialect: Dialect, retry_after: int) -> HttpResponse:
@@ -65,9 +54,10 @@ class ApiGuardMiddleware:
         if key is not None:
             # A valid key keeps working while its address is locked out.
             return hit(f"{dialect.name}:key", str(key.pk), Rate.parse(settings.RATE_LIMIT_PER_KEY))
+        # A missing key counts as a failed one: a guesser learns as much from
+        # the 401 of a request without one.
         failures = Rate.parse(settings.RATE_LIMIT_FAILED_KEYS)
         if wait := exceeded("failed-key", address, failures):
             return wait
-        if raw:
-            hit("failed-key", address, failures)
+        hit("failed-key", address, failures)
         return None

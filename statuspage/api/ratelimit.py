@@ -1,11 +1,11 @@
-"""Fixed-window request counters kept in the cache, so every web process
-shares them (Redis in production, the file cache on the embedded default)."""
+"""Fixed-window request counters shared by every web process, counted
+atomically (statuspage/api/ratecounters.py: Redis, else the database)."""
 
 import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from statuspage.api.ratecounters import store
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ def _window(rate: Rate, now: float) -> tuple[int, float]:
     return start, start + rate.period
 
 
+def _key(scope: str, ident: str, start: int) -> str:
+    return f"rl:{scope}:{start}:{ident}"[:200]
+
+
 def hit(scope: str, ident: str, rate: Rate, now: float | None = None) -> int | None:
     """Count one request; None while under the limit, else the whole seconds
     until the window ends (for Retry-After)."""
@@ -34,14 +38,7 @@ def hit(scope: str, ident: str, rate: Rate, now: float | None = None) -> int | N
         return None
     now = time.time() if now is None else now
     start, end = _window(rate, now)
-    key = f"rl:{scope}:{ident}:{start}"
-    # add() only sets a missing key, so concurrent first hits do not reset it.
-    cache.add(key, 0, timeout=rate.period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.period + 1)
-        count = 1
+    count = store().incr(_key(scope, ident, start), expires_at=end, now=now)
     return None if count <= rate.limit else max(1, math.ceil(end - now))
 
 
@@ -51,5 +48,5 @@ def exceeded(scope: str, ident: str, rate: Rate, now: float | None = None) -> in
         return None
     now = time.time() if now is None else now
     start, end = _window(rate, now)
-    count = cache.get(f"rl:{scope}:{ident}:{start}", 0)
+    count = store().get(_key(scope, ident, start))
     return None if count < rate.limit else max(1, math.ceil(end - now))

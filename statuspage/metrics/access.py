@@ -10,7 +10,7 @@ from enum import Enum
 from django.conf import settings
 from django.http import HttpRequest
 
-from statuspage.api.guard import client_address
+from statuspage.api.clientaddr import client_address
 
 
 class Access(Enum):

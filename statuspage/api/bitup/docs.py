@@ -2,12 +2,13 @@
 contract, another key scheme). Public: they describe, they hold no data."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 
 from statuspage.api.bitup.envelope import API_VERSION
 from statuspage.api.bitup.view import ApiPhpView
+from statuspage.api.docs_csp import SwaggerUIView
 
 SCHEMA_URL_NAME = "api-php-schema"
 API_PATTERNS = [path("api.php", ApiPhpView.as_view(), name="api-php")]
@@ -28,7 +29,7 @@ class ApiPhpSchemaView(SpectacularAPIView):
     }
 
 
-class ApiPhpDocsView(SpectacularSwaggerView):
+class ApiPhpDocsView(SwaggerUIView):
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     url_name = SCHEMA_URL_NAME

@@ -5,6 +5,7 @@ from typing import Any
 
 from core.timefmt import bitup_datetime
 from incidents.models import Incident
+from monitors.disclosure import public_target
 from monitors.models import Monitor
 from statuspage.api.bitup.spellings import BITUP_INCIDENT_TYPE, BITUP_STATUS, BITUP_TYPE
 
@@ -28,7 +29,7 @@ def monitor(row: Monitor, *, with_category: bool = True) -> dict[str, Any]:
         "id": row.pk,
         "name": row.name,
         "type": BITUP_TYPE.code(row.protocol),
-        "target": row.target,
+        "target": public_target(row.target),  # every key reads api.php
         "port": row.port,
         "status": BITUP_STATUS.code(row.status),
         "last_check": bitup_datetime(row.last_check),

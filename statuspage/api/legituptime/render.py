@@ -13,6 +13,7 @@ from core.locations import location_codes
 from core.timefmt import v1_datetime
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
+from monitors.disclosure import masked_body, masked_headers, public_target
 from monitors.models import Monitor
 from statuspage.api.legituptime.monitor_serializer import MonitorSerializer
 from statuspage.api.legituptime.spellings import (
@@ -47,6 +48,16 @@ def monitor_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def monitor(row: Monitor) -> dict[str, Any]:
     return monitor_values({column: getattr(row, column) for column in MONITOR_COLUMNS})
+
+
+def for_read_only(shown: dict[str, Any]) -> dict[str, Any]:
+    """A monitor as a read-only key sees it: the shape and field names of
+    every key's, with the secrets of its request cut out (monitors.disclosure)."""
+    return shown | {
+        "TestURL": public_target(shown["TestURL"]),
+        "HttpRequestHeader": masked_headers(shown["HttpRequestHeader"]),
+        "HttpRequestBody": masked_body(shown["HttpRequestBody"]),
+    }
 
 
 def _ids(related: Any) -> str:

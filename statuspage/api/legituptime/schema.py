@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any, cast
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 
+from statuspage.api.docs_csp import SwaggerUIView
 from statuspage.api.legituptime.dialect import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [AllowAny]
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SwaggerUIView):
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     url_name = SCHEMA_URL_NAME
