@@ -24,7 +24,7 @@ from alerts.subscribers.subscribing import choose, confirm, subscribe, unsubscri
 from alerts.tasks import send_subscriber_mail
 from monitors.models import Category, Monitor
 from statuspage.api import ratelimit
-from statuspage.api.guard import client_address
+from statuspage.api.clientaddr import client_address
 from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm
 
 

@@ -24,7 +24,7 @@ class MonitorViewSet(V1ViewSet[Monitor]):
         return Response([self.for_key(request, shown) for shown in rows])
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        row = cast(Monitor, self.get_row(pk))
+        row = self.get_row(pk)
         return Response(self.for_key(request, render.monitor(row)))
 
     @staticmethod
