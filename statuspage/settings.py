@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "axes",
+    "health_check",  # manage.py health_check (a container's HEALTHCHECK)
     "statuspage",
     "monitors",
     "incidents",
@@ -130,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # An unreachable server (not one refusing) must fail a request, /health
+    # included, in seconds, not after the system's two-minute TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (web, worker): the page cache is dropped by the
@@ -285,6 +291,12 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 
+# /health (statuspage/health/): not ready when beat's dispatch has not run for
+# this many seconds, or the 99th percentile of how late the checks of one
+# location started over the last five minutes exceeds this many seconds.
+HEALTH_BEAT_SILENT_AFTER = env.float("HEALTH_BEAT_SILENT_AFTER", default=60.0)
+HEALTH_LATENESS_P99 = env.float("HEALTH_LATENESS_P99", default=30.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -325,6 +337,8 @@ _HTTPS = env.bool("HTTPS_ONLY", default=not (DEBUG or EMBEDDED))
 if env.bool("USE_X_FORWARDED_PROTO", default=_HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _HTTPS
+# Load balancers and container runtimes poll /health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health(/|$)"]
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("statuspage.health.urls")),
     path("v1/", include("statuspage.api.legituptime.urls")),
     path("", include("statuspage.metrics.urls")),
     path("", include("statuspage.api.bitup.urls")),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from statuspage.health import views
+
+urlpatterns = [
+    path("health", views.ready, name="health"),
+    path("health/ready", views.ready, name="health-ready"),
+    path("health/live", views.live, name="health-live"),
+]
