@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it counts every answer, the redirects and refusals included.
     "statuspage.metrics.middleware.CountRequestsMiddleware",
+    # Then: load balancers poll /health by address, over plain HTTP.
+    "statuspage.health.middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "statuspage.api.bodylimit.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -337,8 +339,6 @@ _HTTPS = env.bool("HTTPS_ONLY", default=not (DEBUG or EMBEDDED))
 if env.bool("USE_X_FORWARDED_PROTO", default=_HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _HTTPS
-# Load balancers and container runtimes poll /health over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^health(/|$)"]
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)

@@ -128,3 +128,14 @@ def test_checks_starting_late_from_one_location_make_it_unready(running_engine, 
     assert body["checks"]["lateness"]["p99_seconds"] == {"UK": 45.0, "USE": 1.0}
     checked(running_engine, "UK", late=2)
     assert health()[0] == 200
+
+
+@pytest.mark.django_db
+def test_a_load_balancer_polling_by_address_over_plain_http_gets_an_answer(
+    running_engine, client, settings
+):
+    settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = ["status.example.com"], True
+    with time_machine.travel(NOW, tick=False):
+        assert client.get("/health", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/health/live", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400  # the rest is guarded

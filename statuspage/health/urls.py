@@ -1,3 +1,7 @@
+"""Names for the health endpoints (``reverse("health")``); the requests
+themselves are answered by statuspage/health/middleware.py, before host
+validation and the HTTPS redirect."""
+
 from django.urls import path
 
 from statuspage.health import views
