@@ -215,6 +215,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status@localhost")
 # Celery: the embedded default needs no broker server; production uses Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "statuspage.embedded_broker:Transport"  # no torn messages
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = embedded_broker_options()
 else:
     # Redis redelivers unacknowledged messages after visibility_timeout; keep

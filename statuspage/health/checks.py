@@ -67,8 +67,8 @@ class Broker(Check):
 
     def run(self) -> None:
         conn = app.connection_for_write()
-        conn.transport_options = {**conn.transport_options, "socket_timeout": BROKER_TIMEOUT,
-                                  "socket_connect_timeout": BROKER_TIMEOUT}  # fmt: skip
+        quick = {"socket_timeout": BROKER_TIMEOUT, "socket_connect_timeout": BROKER_TIMEOUT}
+        conn.transport_options = {**(conn.transport_options or {}), **quick}
         conn.connect_timeout = BROKER_TIMEOUT
         self.facts["transport"] = conn.transport_cls
         try:
