@@ -148,7 +148,8 @@ class Product:
         """The worker for every queue but the probes' (dispatch, alerts, housekeeping)."""
         probes = ",".join(PROBE_QUEUES)
         return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
-                                  "--concurrency", "2", "--exclude-queues", probes])  # fmt: skip
+                                  "--pool", "threads", "--concurrency", "4",
+                                  "--exclude-queues", probes])  # fmt: skip
 
     def start_probe_worker(self, name: str = "probes", threads: int = 8) -> subprocess.Popen:
         return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
