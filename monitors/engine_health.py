@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.locations import location_codes
 from monitors import heartbeats
 from monitors.backlog import percentile
 from monitors.models import LocationResult, Monitor
-from core.locations import location_codes
 
 LATENESS_WINDOW = timedelta(minutes=5)  # the checks whose lateness counts
 

@@ -29,7 +29,7 @@ def iso(value: datetime | None) -> str | None:
 
 
 @dataclasses.dataclass
-class Check(HealthCheck):
+class Check(HealthCheck):  # type: ignore[misc]  # django-health-check ships no types
     """A check that reports what it found (``facts``) and whether it needs the database."""
 
     name: ClassVar[str]
@@ -51,7 +51,7 @@ class Database(Check):
 
 
 @dataclasses.dataclass
-class CacheCheck(Cache):
+class CacheCheck(Cache):  # type: ignore[misc]
     """django-health-check's: sets and reads back a key. Our Redis cache
     answers "miss" while Redis is away, which this reports as unavailable."""
 

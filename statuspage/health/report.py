@@ -48,15 +48,17 @@ def run_one(check: HealthCheck) -> str | None:
 def run_checks(kinds: list[type[HealthCheck]]) -> list[Verdict]:
     """Every check's verdict; those needing the database are not run once it
     failed (each would wait for its own connection attempt to fail)."""
-    verdicts, database_down = [], False
+    verdicts: list[Verdict] = []
+    database_down = False
     for kind in kinds:
         check = kind()
+        name: str = getattr(check, "name", kind.__name__)
         started = time.monotonic()
         if database_down and getattr(check, "needs_database", False):
             error: str | None = "Unavailable: not checked, the database is unreachable"
         else:
             error = run_one(check)
-            database_down |= error is not None and check.name == "database"  # type: ignore[attr-defined]
-        verdicts.append(Verdict(check.name, error, time.monotonic() - started,  # type: ignore[attr-defined]
-                                getattr(check, "facts", {})))  # fmt: skip
+            database_down |= error is not None and name == "database"
+        facts: dict[str, Any] = getattr(check, "facts", {})
+        verdicts.append(Verdict(name, error, time.monotonic() - started, facts))
     return verdicts

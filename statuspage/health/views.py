@@ -1,5 +1,7 @@
 """``/health/live`` and ``/health``: JSON, never cached, 503 when not ready."""
 
+from typing import Any
+
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -9,7 +11,7 @@ from statuspage.health.checks import READINESS, iso
 from statuspage.health.report import run_checks
 
 
-def _answer(body: dict, status: int = 200) -> JsonResponse:
+def _answer(body: dict[str, Any], status: int = 200) -> JsonResponse:
     response = JsonResponse(body, status=status)
     add_never_cache_headers(response)
     return response
