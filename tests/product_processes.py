@@ -211,6 +211,7 @@ class Product:
 CREATE_MONITORS = """
 import json, sys
 from datetime import timedelta
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from monitors.models import Monitor
@@ -218,16 +219,19 @@ from monitors.models import Monitor
 spec = json.load(sys.stdin)
 now, count, ids = timezone.now(), len(spec["urls"]), []
 for i, url in enumerate(spec["urls"]):
-    monitor = Monitor.objects.create(
-        name=f"Fault {i:03d}", protocol="http", target=url, frequency=spec["frequency"],
-        retries=0, timeout=5,
-    )
-    ids.append(monitor.pk)
-    if spec["spread"]:
-        first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
-        Monitor.objects.filter(pk=monitor.pk).update(
-            next_check_at=first, claimed_at=F("updated_at")
+    # One transaction: a dispatch must not claim the new monitor (due at once)
+    # before its first check is moved onto its grid, or it is checked twice.
+    with transaction.atomic():
+        monitor = Monitor.objects.create(
+            name=f"Fault {i:03d}", protocol="http", target=url, frequency=spec["frequency"],
+            retries=0, timeout=5,
         )
+        ids.append(monitor.pk)
+        if spec["spread"]:
+            first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
+            Monitor.objects.filter(pk=monitor.pk).update(
+                next_check_at=first, claimed_at=F("updated_at")
+            )
 print(json.dumps(ids))
 """
 
