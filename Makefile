@@ -31,15 +31,17 @@ run: migrate
 	PORT=$(PORT) exec bin/run-all
 
 ## The whole test suite (system packages it needs are installed first). The
-## ten-minute soak of the embedded default (tests marked soak) runs beside the
-## rest, in the background; both must pass.
+## ten-minute soak of the embedded default (tests marked soak) and a few
+## minutes-long fault tests (marked background) run beside the rest, in the
+## background; both must pass.
 test: install-dev
 	bin/install-system-deps
 	@soak_log=$$(mktemp); \
-	$(VENV)/bin/pytest -m soak -p no:cacheprovider >"$$soak_log" 2>&1 & soak=$$!; \
-	$(VENV)/bin/pytest -m "not soak"; rest=$$?; \
+	$(VENV)/bin/pytest -m "soak or background" -p no:cacheprovider >"$$soak_log" 2>&1 & soak=$$!; \
+	$(VENV)/bin/pytest -m "not soak and not background"; rest=$$?; \
 	wait $$soak; soaked=$$?; \
-	echo "--- the soak (pytest -m soak):"; cat "$$soak_log"; rm -f "$$soak_log"; \
+	echo "--- the soak and the background fault tests (pytest -m 'soak or background'):"; \
+	cat "$$soak_log"; rm -f "$$soak_log"; \
 	test $$rest -eq 0 && test $$soaked -eq 0
 
 ## The probe engine's benchmark (PostgreSQL and Redis on this machine; ~3 minutes).

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "health_check",  # manage.py health_check (a container's HEALTHCHECK)
     "statuspage",
     "monitors",
     "incidents",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it counts every answer, the redirects and refusals included.
     "statuspage.metrics.middleware.CountRequestsMiddleware",
+    # Then: load balancers poll /health by address, over plain HTTP.
+    "statuspage.health.middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "statuspage.api.bodylimit.BodySizeLimitMiddleware",
@@ -138,6 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # An unreachable server (not one refusing) must fail a request, /health
+    # included, in seconds, not after the system's two-minute TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (web, worker): the page cache is dropped by the
@@ -223,6 +231,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status@localhost")
 # Celery: the embedded default needs no broker server; production uses Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "statuspage.embedded_broker:Transport"  # no torn messages
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = embedded_broker_options()
 else:
     # Redis redelivers unacknowledged messages after visibility_timeout; keep
@@ -307,6 +316,12 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 300.0},
     },
 }
+
+# /health (statuspage/health/): not ready when beat's dispatch has not run for
+# this many seconds, or the 99th percentile of how late the checks of one
+# location started over the last five minutes exceeds this many seconds.
+HEALTH_BEAT_SILENT_AFTER = env.float("HEALTH_BEAT_SILENT_AFTER", default=60.0)
+HEALTH_LATENESS_P99 = env.float("HEALTH_LATENESS_P99", default=30.0)
 
 LOGGING = {
     "version": 1,

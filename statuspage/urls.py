@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/two-factor/", include("statuspage.twofactor.urls")),
     path("admin/", admin.site.urls),
+    path("", include("statuspage.health.urls")),
     path("v1/", include("statuspage.api.legituptime.urls")),
     path("", include("statuspage.metrics.urls")),
     path("", include("statuspage.api.bitup.urls")),

@@ -151,7 +151,8 @@ class Product:
         """The worker for every queue but the probes' (dispatch, alerts, housekeeping)."""
         probes = ",".join(PROBE_QUEUES)
         return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
-                                  "--concurrency", "2", "--exclude-queues", probes])  # fmt: skip
+                                  "--pool", "threads", "--concurrency", "4",
+                                  "--exclude-queues", probes])  # fmt: skip
 
     def start_probe_worker(self, name: str = "probes", threads: int = 8) -> subprocess.Popen:
         return self._start(name, [*CELERY, "worker", "-n", f"{name}@%h", "--loglevel", "INFO",
@@ -213,6 +214,7 @@ class Product:
 CREATE_MONITORS = """
 import json, sys
 from datetime import timedelta
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from monitors.models import Monitor
@@ -220,16 +222,19 @@ from monitors.models import Monitor
 spec = json.load(sys.stdin)
 now, count, ids = timezone.now(), len(spec["urls"]), []
 for i, url in enumerate(spec["urls"]):
-    monitor = Monitor.objects.create(
-        name=f"Fault {i:03d}", protocol="http", target=url, frequency=spec["frequency"],
-        retries=0, timeout=5,
-    )
-    ids.append(monitor.pk)
-    if spec["spread"]:
-        first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
-        Monitor.objects.filter(pk=monitor.pk).update(
-            next_check_at=first, claimed_at=F("updated_at")
+    # One transaction: a dispatch must not claim the new monitor (due at once)
+    # before its first check is moved onto its grid, or it is checked twice.
+    with transaction.atomic():
+        monitor = Monitor.objects.create(
+            name=f"Fault {i:03d}", protocol="http", target=url, frequency=spec["frequency"],
+            retries=0, timeout=5,
         )
+        ids.append(monitor.pk)
+        if spec["spread"]:
+            first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
+            Monitor.objects.filter(pk=monitor.pk).update(
+                next_check_at=first, claimed_at=F("updated_at")
+            )
 print(json.dumps(ids))
 """
 
