@@ -58,7 +58,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Status")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "statuspage.cockpit.apps.CockpitAdminConfig",  # Django's admin, with the cockpit's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "incidents",
     "maintenance",
     "alerts",
+    "statuspage.cockpit",  # last: extends the admins registered above
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,40 @@
+"""A monitor's detail: how it has behaved over 24 h, 7 d, 30 d and 90 d (from
+the rollups), per location over the last day, its status changes, its recent
+failed checks and its certificate. Eight queries whatever the history."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from monitors import performance
+from monitors.models import CheckResult, LocationResult, Monitor, StatusEvent
+from statuspage.cockpit import charts
+from statuspage.cockpit.site import CockpitSite, render
+
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Chart:
+    span: performance.Span
+    svg: SafeString
+
+
+def detail(site: CockpitSite, request: HttpRequest, pk: int) -> HttpResponse:
+    monitor = get_object_or_404(Monitor.objects.select_related("category"), pk=pk)
+    now = timezone.now()
+    spans = performance.spans(monitor.pk, now)
+    events = StatusEvent.objects.filter(monitor=monitor).order_by("-at", "-id")[:SHOWN]
+    failures = CheckResult.objects.filter(monitor=monitor, ok=False).order_by("-checked_at")
+    cert_days = (monitor.cert_expires_at - now).days if monitor.cert_expires_at else None
+    return render(
+        site, request, "admin/cockpit/monitor_detail.html",
+        title=monitor.name, subtitle="Detail", opts=Monitor._meta, monitor=monitor, now=now,
+        charts=[Chart(span, charts.response_chart(span.points)) for span in spans],
+        locations=performance.by_location(monitor.pk, now),
+        latest=LocationResult.objects.filter(monitor=monitor).order_by("location"),
+        events=list(events), failures=list(failures[:SHOWN]), cert_days=cert_days,
+    )  # fmt: skip
