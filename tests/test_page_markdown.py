@@ -73,3 +73,18 @@ def test_hostile_text_is_shown_escaped_never_as_markup(text):
 def test_an_unsafe_link_stays_visible_as_typed():
     assert render("[click](javascript:alert(1))") == "<p>[click](javascript:alert(1))</p>"
     assert render("&lt;b&gt;") == "<p>&amp;lt;b&amp;gt;</p>"
+
+
+def test_commonmark_blocks_the_page_has_no_place_for_stay_text():
+    """Headings, quotes and images would break the page's layout or load from
+    anywhere; addresses without a scheme are not guessed into links."""
+    html = render("# Big\n> quoted\n![x](https://img.test/a.png)\nops@example.test www.x.test")
+    assert "<h1" not in html and "<blockquote" not in html and "<img" not in html
+    assert "<a " not in html
+    assert "# Big" in html and "ops@example.test" in html
+
+
+def test_a_multi_line_update_keeps_its_paragraphs_and_lists():
+    assert render("Fixed.\n\nSteps:\n\n1. rolled back\n2. *watching*") == (
+        "<p>Fixed.</p><p>Steps:</p><ol><li>rolled back</li><li><em>watching</em></li></ol>"
+    )

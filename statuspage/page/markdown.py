@@ -1,37 +1,36 @@
-"""The small, safe Markdown subset of incident and maintenance text.
+"""Incident and maintenance text as Markdown: CommonMark parsed by
+markdown-it-py, then sanitised by nh3 (an allow-list HTML cleaner), so that a
+parser bug cannot let markup through that the page does not expect.
 
-Understood: paragraphs (a blank line between them; a single newline is a line
-break), bullet lists (``-``, ``*``, ``+``), numbered lists (``1.``), emphasis
-(``*em*``, ``_em_``, ``**strong**``, ``__strong__``), code spans, links
-``[text](url)`` and bare ``http(s)://`` addresses. A link is made only for
-http, https and mailto addresses. Everything else, including any HTML a writer
-typed, is escaped: every piece of output is either escaped text or a tag this
-module writes itself.
+Understood: paragraphs (a single newline is a line break), bullet and numbered
+lists, emphasis, code spans, links and bare http(s) addresses. Not understood,
+and shown as typed: raw HTML (always escaped), headings, block quotes, code
+blocks, rules, images and entity references. A link is made only for absolute
+http, https and mailto addresses; any other stays visible as the text typed.
 """
 
 import re
+from functools import cache
 from urllib.parse import urlsplit
 
-from django.utils.html import escape
+import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+(.*)$")
-_INLINE = re.compile(
-    r"`(?P<code>[^`\n]+)`"
-    r"|\[(?P<text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)"
-    r"|(?P<bare>https?://[^\s<>\"'()\[\]]*[^\s<>\"'()\[\].,;:!?])"
-)
-# Applied to text that is already escaped: the markers survive escaping and
-# the tags wrap escaped text only.
-_EMPHASIS = [
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), r"<strong>\1</strong>"),
-    (re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), r"<em>\1</em>"),
-    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"<em>\1</em>"),
-]
+TAGS = {"p", "br", "em", "strong", "code", "a", "ul", "ol", "li"}
+# Block elements a status update has no use for (they would break the page's
+# headings and layout), images (they load from anywhere) and entities (``&lt;``
+# is shown as typed, as it always was).
+OFF = ["heading", "lheading", "blockquote", "code", "fence", "hr", "html_block"]
+OFF_INLINE = ["html_inline", "image", "entity"]
+LINK_REL = "nofollow ugc noopener"
+_AFTER_TAG = re.compile(r">\n")
+# After nh3, every literal "<" starts a tag (text carries "&lt;"): the text
+# between tags gets its quotes escaped too, as Django's ``escape`` does, so
+# typed ``href="..."`` never looks like an attribute to anything reading it.
+_TAG = re.compile(r"(<[^>]*>)")
+_QUOTES = str.maketrans({'"': "&quot;", "'": "&#x27;"})
 
 
 def safe_url(url: str) -> str | None:
@@ -47,67 +46,33 @@ def safe_url(url: str) -> str | None:
     return url
 
 
-def _emphasis(text: str) -> str:
-    html: str = escape(text)
-    for pattern, replacement in _EMPHASIS:
-        html = pattern.sub(replacement, html)
-    return html
-
-
-def _link(url: str, label_html: str) -> str:
-    return f'<a href="{escape(url)}" rel="nofollow ugc noopener">{label_html}</a>'
-
-
-def render_inline(text: str) -> str:
-    out, pos = [], 0
-    for match in _INLINE.finditer(text):
-        out.append(_emphasis(text[pos : match.start()]))
-        pos = match.end()
-        if match["code"]:
-            out.append(f"<code>{escape(match['code'])}</code>")
-        elif match["bare"]:
-            out.append(_link(match["bare"], escape(match["bare"])))
-        elif url := safe_url(match["url"]):
-            out.append(_link(url, _emphasis(match["text"])))
-        else:  # an unsafe link stays visible as the text the writer typed
-            out.append(_emphasis(match[0]))
-    out.append(_emphasis(text[pos:]))
-    return "".join(out)
-
-
-def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Consecutive lines grouped into ("p" | "ul" | "ol", lines)."""
-    blocks: list[tuple[str, list[str]]] = []
-    for line in lines:
-        if not line.strip():
-            blocks.append(("", []))
-            continue
-        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
-        kind, content = (
-            ("ul", bullet[1])
-            if bullet
-            else ("ol", numbered[1])
-            if numbered
-            else ("p", line.strip())
-        )
-        if blocks and blocks[-1][0] == kind:
-            blocks[-1][1].append(content)
-        elif blocks and blocks[-1][0] in ("ul", "ol") and kind == "p" and line[:1].isspace():
-            blocks[-1][1][-1] += " " + content  # an indented line continues the item
-        else:
-            blocks.append((kind, [content]))
-    return [block for block in blocks if block[0]]
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
+    md.disable(OFF + OFF_INLINE)
+    md.enable("linkify")
+    # Only addresses typed with their scheme become links, never "a@b.test"
+    # or "www.x.test" guessed from the text.
+    md.linkify.set({"fuzzy_email": False, "fuzzy_link": False})
+    md.validateLink = lambda url: safe_url(url.strip()) is not None  # type: ignore[method-assign]
+    return md
 
 
 def render(text: str) -> SafeString:
-    html = []
-    for kind, lines in _blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        if kind == "p":
-            html.append("<p>" + "<br>".join(render_inline(line) for line in lines) + "</p>")
-        else:
-            items = "".join(f"<li>{render_inline(line)}</li>" for line in lines)
-            html.append(f"<{kind}>{items}</{kind}>")
-    return mark_safe("".join(html))  # noqa: S308 - built from escaped pieces only
+    html = _parser().render(text)
+    # The renderer ends block tags with a newline; the page wants none between tags.
+    html = _AFTER_TAG.sub(">", html).strip()
+    clean = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes={"a": {"href"}},
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    parts = _TAG.split(clean)
+    parts[::2] = [text.translate(_QUOTES) for text in parts[::2]]
+    return mark_safe("".join(parts))  # noqa: S308 - sanitised by nh3 to the tags above
 
 
 def plain(text: str) -> str:
