@@ -80,7 +80,8 @@ def test_commonmark_blocks_the_page_has_no_place_for_stay_text():
     anywhere; addresses without a scheme are not guessed into links."""
     html = render("# Big\n> quoted\n![x](https://img.test/a.png)\nops@example.test www.x.test")
     assert "<h1" not in html and "<blockquote" not in html and "<img" not in html
-    assert "<a " not in html
+    assert "mailto:" not in html and "www.x.test</a>" not in html
+    assert '<a href="https://img.test/a.png"' in html  # an image is only a link to it
     assert "# Big" in html and "ops@example.test" in html
 
 
