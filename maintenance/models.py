@@ -28,6 +28,10 @@ class ScheduledMaintenance(models.Model):
     monitors = models.ManyToManyField(
         "monitors.Monitor", verbose_name=_("monitors"), blank=True, related_name="maintenances"
     )
+    ended_early_at = models.DateTimeField(
+        _("ended early at"), null=True, blank=True, editable=False,
+        help_text=_("Staff ended the window open at this time; later ones run as planned."),
+    )  # fmt: skip
     # When the final occurrence ends (None: repeats forever); kept on save so
     # "which windows can be open now" is one indexed query.
     ends_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -59,12 +63,43 @@ class ScheduledMaintenance(models.Model):
                 errors["recur_unit"] = _("Required for a recurring window.")
             if not self.recur_every or self.recur_every < 1:
                 errors["recur_every"] = _("Required for a recurring window, at least 1.")
-            if not self.recur_until:
-                errors["recur_until"] = _("Required for a recurring window.")
-            elif self.starts_at and self.recur_until <= self.starts_at:
+            if self.recur_until and self.starts_at and self.recur_until <= self.starts_at:
                 errors["recur_until"] = _("Must be after the start.")
         if errors:
             raise ValidationError(errors)
+
+    def clean_with_end_required(self) -> None:
+        """``clean`` plus the v1 contract's rule: a recurring window names its end
+        (staff may leave it empty in the admin: the window repeats without end)."""
+        errors: dict[str, list[str]] = {}
+        try:
+            self.clean()
+        except ValidationError as exc:
+            errors = exc.message_dict
+        if self.recurring and not self.recur_until and "recur_until" not in errors:
+            required = str(_("Required for a recurring window."))
+            errors = _insert_before_later(errors, "recur_until", required)
+        if errors:
+            raise ValidationError(errors)
+
+    def end_now(self, now: datetime | None = None) -> bool:
+        """End the window open now (the occurrence, for a recurring one); False if none is."""
+        now = now or timezone.now()
+        if self.window_at(now) is None:
+            return False
+        self.ended_early_at = now
+        self.save()
+        return True
+
+    def extend(self, by: timedelta, now: datetime | None = None) -> None:
+        """Make the window open now (or the next) longer by ``by``: every
+        occurrence of a recurring one, and a window ended early opens again."""
+        minutes = self.duration_hours * 60 + self.duration_minutes + int(by.total_seconds() // 60)
+        self.duration_hours, self.duration_minutes = divmod(minutes, 60)
+        now = now or timezone.now()
+        if self.ended_early_at is not None and self.ended_early_at <= now:
+            self.ended_early_at = None
+        self.save()
 
     def window_at(self, when: datetime) -> tuple[datetime, datetime] | None:
         return recurrence.window_at(self.schedule, when)
@@ -80,4 +115,18 @@ class ScheduledMaintenance(models.Model):
             unit=self.recur_unit if self.recurring else None,
             every=self.recur_every or 1,
             until=self.recur_until if self.recurring else None,
+            cut=self.ended_early_at,
         )
+
+
+# The order of ``clean``'s errors, kept when v1's rule adds one (v1 answers
+# with the fields in this order).
+_FIELD_ORDER = ["duration_minutes", "recur_unit", "recur_every", "recur_until"]
+
+
+def _insert_before_later(
+    errors: dict[str, list[str]], field: str, message: str
+) -> dict[str, list[str]]:
+    merged = {**errors, field: [message]}
+    rank = {name: n for n, name in enumerate(_FIELD_ORDER)}
+    return dict(sorted(merged.items(), key=lambda item: rank.get(item[0], len(rank))))

@@ -25,6 +25,9 @@ class Schedule:
     unit: str | None = None  # a RecurUnit, or None for a one-off window
     every: int = 1
     until: datetime | None = None
+    # Staff ended the occurrence open at this instant early ("end now"); the
+    # occurrences after it run as scheduled.
+    cut: datetime | None = None
 
 
 def _zone() -> ZoneInfo:
@@ -86,7 +89,10 @@ def _last_index(schedule: Schedule) -> int | None:
 
 def _window(schedule: Schedule, n: int) -> tuple[datetime, datetime]:
     start = nth_start(schedule, n)
-    return start, start + schedule.duration
+    end = start + schedule.duration
+    if schedule.cut is not None and start <= schedule.cut < end:
+        end = schedule.cut  # ended early; may leave it empty (start == end)
+    return start, end
 
 
 def final_end(schedule: Schedule) -> datetime | None:
@@ -118,7 +124,12 @@ def next_window(schedule: Schedule, after: datetime) -> tuple[datetime, datetime
     last = _last_index(schedule)
     if last is not None and n > last:
         return None
-    return _window(schedule, n)
+    window = _window(schedule, n)
+    if window[0] == window[1]:  # ended the moment it began: the one after
+        if last is not None and n + 1 > last:
+            return None
+        window = _window(schedule, n + 1)
+    return window
 
 
 def windows_between(
@@ -129,7 +140,8 @@ def windows_between(
     n = _last_index_before(schedule, window[0]) if window else None
     last = _last_index(schedule)
     while window and window[0] < end:
-        yield window
+        if window[0] < window[1]:
+            yield window
         if n is None or (last is not None and n >= last):
             return
         n += 1

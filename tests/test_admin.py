@@ -110,25 +110,43 @@ def test_staff_pause_and_resume_monitors(admin_client, seeded):
     assert monitor.is_active and monitor.next_check_at is not None
 
 
-def test_staff_save_an_incident_with_a_timeline_entry(admin_client, seeded):
+def test_staff_post_incident_updates_from_the_form_stamped_when_saved(
+    admin_client, seeded, time_machine
+):
     monitor = seeded["monitor"]
-    response = admin_client.post(
-        "/admin/incidents/incident/add/",
-        {
-            "name": "Database slow", "severity": "degraded", "status": "investigating",
-            "message": "Looking into it", "monitors": [monitor.pk], "show_on_status_page": "on",
-            "created_at_0": "2026-02-14", "created_at_1": "10:00:00",
-            "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "0",
-            "updates-0-created_at_0": "2026-02-14", "updates-0-created_at_1": "10:30:00",
-            "updates-0-status": "identified", "updates-0-message": "A disk is full",
-        },
-    )  # fmt: skip
+    time_machine.move_to(datetime(2026, 2, 14, 10, 0, tzinfo=UTC), tick=False)
+    form = {
+        "name": "Database slow", "severity": "degraded", "status": "investigating",
+        "message": "Looking into it", "monitors": [monitor.pk], "show_on_status_page": "on",
+        "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = admin_client.post("/admin/incidents/incident/add/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     incident = Incident.objects.get(name="Database slow")
-    assert [u.status for u in incident.updates.all()] == ["investigating", "identified"]
-    # The newest timeline entry is the incident's current state.
+    url = f"/admin/incidents/incident/{incident.pk}/change/"
+    time_machine.move_to(datetime(2026, 2, 14, 10, 20, tzinfo=UTC), tick=False)
+    page = admin_client.get(url).content.decode()  # the form is shown at 10:20...
+    assert "Post an update" in page and "Looking into it" in page
+    time_machine.move_to(datetime(2026, 2, 14, 10, 30, tzinfo=UTC), tick=False)
+    edited = {**form, "status": "identified", "message": "A disk is full.\n\n- *db1*"}
+    assert admin_client.post(url, edited).status_code == 302  # ...and saved at 10:30
+    incident.refresh_from_db()
+    updates = list(incident.updates.order_by("created_at"))
+    assert [(u.status, u.created_at.minute) for u in updates] == [
+        ("investigating", 0),
+        ("identified", 30),
+    ]
+    # The newest update is the incident's current state.
     assert incident.status == IncidentStatus.IDENTIFIED
-    assert incident.message == "A disk is full"
+    assert incident.message == "A disk is full.\n\n- *db1*"
+    page = admin_client.get(url).content.decode()
+    assert "<ul><li><em>db1</em></li></ul>" in page  # the preview and the timeline
+
+
+def test_the_markdown_preview_renders_as_the_page_does(admin_client):
+    response = admin_client.post("/admin/cockpit/preview/", {"text": "**up** <b>x</b>"})
+    assert response.content.decode() == "<p><strong>up</strong> &lt;b&gt;x&lt;/b&gt;</p>"
+    assert admin_client.get("/admin/cockpit/preview/").status_code == 405
 
 
 def test_staff_resolve_incidents_from_the_list(admin_client, seeded):
@@ -158,7 +176,7 @@ def test_staff_save_a_recurring_maintenance_window(admin_client, seeded):
     assert row.recur_unit == "month" and row.ends_at is not None
 
 
-def test_a_recurring_window_without_its_end_is_refused_in_the_admin(admin_client, seeded):
+def test_a_recurring_window_without_its_unit_is_refused_in_the_admin(admin_client, seeded):
     response = admin_client.post(
         "/admin/maintenance/scheduledmaintenance/add/",
         {
@@ -168,8 +186,23 @@ def test_a_recurring_window_without_its_end_is_refused_in_the_admin(admin_client
     )  # fmt: skip
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert {"duration_minutes", "recur_unit", "recur_every", "recur_until"} <= set(errors)
+    assert {"duration_minutes", "recur_unit", "recur_every"} == set(errors)
     assert not ScheduledMaintenance.objects.filter(name="Bad").exists()
+
+
+def test_a_recurring_window_may_repeat_without_end(admin_client, seeded):
+    response = admin_client.post(
+        "/admin/maintenance/scheduledmaintenance/add/",
+        {
+            "name": "Nightly backup", "starts_at_0": "2026-01-31", "starts_at_1": "02:00:00",
+            "duration_hours": "1", "duration_minutes": "0", "recurring": "on",
+            "recur_every": "1", "recur_unit": "day",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    row = ScheduledMaintenance.objects.get(name="Nightly backup")
+    assert row.recur_until is None and row.ends_at is None
+    assert row.window_at(datetime(2031, 5, 1, 2, 30, tzinfo=UTC)) is not None
 
 
 def monitor_form(monitor: Monitor, **changes) -> dict:

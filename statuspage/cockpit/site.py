@@ -18,7 +18,7 @@ class CockpitSite(admin.AdminSite):
         return overview(self, request)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        from statuspage.cockpit import detail, engine, overview
+        from statuspage.cockpit import detail, engine, overview, preview
 
         def staff(view: Any) -> Any:
             return self.admin_view(lambda request, **kw: view(self, request, **kw))
@@ -26,6 +26,7 @@ class CockpitSite(admin.AdminSite):
         urls = [
             path("cockpit/overview/", staff(overview.fragment), name="cockpit_overview"),
             path("cockpit/engine/", staff(engine.engine), name="cockpit_engine"),
+            path("cockpit/preview/", staff(preview.preview), name="cockpit_markdown_preview"),
             path(
                 "monitors/monitor/<int:pk>/detail/",
                 staff(detail.detail),

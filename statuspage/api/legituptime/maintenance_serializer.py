@@ -125,7 +125,7 @@ class ScheduledMaintenanceSerializer(V1Serializer[ScheduledMaintenance]):
         errors = unit_and_count(attrs)[2]
         row = ScheduledMaintenance(**self.model_values(attrs))
         try:
-            row.clean()
+            row.clean_with_end_required()
         except ModelValidationError as exc:
             for name, messages in self.model_errors(exc.message_dict).items():
                 errors.setdefault(name, messages)

@@ -1,0 +1,95 @@
+"""Incidents in the admin: one way to post an update (the status and message
+at the top of the form), stamped when it is saved, with a Markdown preview;
+the timeline below is the record, newest first, and cannot be edited."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from incidents.admin import IncidentAdmin
+from incidents.models import Incident, IncidentUpdate
+from statuspage.page.markdown import render as markdown
+
+MARKDOWN_HELP = _(
+    "Markdown: *emphasis*, **strong**, `code`, [a link](https://example.com), lists "
+    "starting with - or 1. A single line break is kept. Shown on the status page as "
+    "the newest update."
+)
+
+
+class IncidentForm(forms.ModelForm):
+    message = forms.CharField(
+        label=_("message"),
+        max_length=Incident._meta.get_field("message").max_length,
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "data-preview-url": reverse_lazy("admin:cockpit_markdown_preview")}
+        ),
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["name", "severity", "status", "message", "monitors", "show_on_status_page"]
+
+
+class TimelineInline(admin.TabularInline):
+    """The updates as they were posted, newest first: history is not edited."""
+
+    model = IncidentUpdate
+    fields = ["created_at", "status", "text"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("timeline (newest first)")
+
+    @admin.display(description=_("message"))
+    def text(self, update: IncidentUpdate) -> SafeString:
+        return markdown(update.message)
+
+
+class CockpitIncidentAdmin(IncidentAdmin):
+    form = IncidentForm
+    fields = None  # the fieldsets below
+    inlines = [TimelineInline]
+    readonly_fields = ["created_at", "resolved_at", "preview"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None) -> Any:
+        update = _("Post an update") if obj else _("First update")
+        return [
+            (None, {"fields": ["name", "severity", "monitors", "show_on_status_page"]}),
+            (
+                update,
+                {
+                    "fields": ["status", "message", "preview"],
+                    "description": _(
+                        "Saving with a new status or message adds it to the timeline, stamped "
+                        "with the time of saving; it becomes the incident's state on the page, "
+                        "the feeds, the APIs and the badge."
+                    ),
+                },
+            ),
+            (_("Times"), {"fields": ["created_at", "resolved_at"]}),
+        ]
+
+    @admin.display(description=_("preview"))
+    def preview(self, incident: Incident) -> SafeString:
+        """The saved message as the page shows it; preview.js renders typed text live."""
+        return format_html(
+            '<div class="markdown-preview" id="markdown-preview">{}</div>',
+            markdown(incident.message or ""),
+        )
+
+    class Media:
+        js = ["cockpit/preview.js"]
+
+
+admin.site.unregister(Incident)
+admin.site.register(Incident, CockpitIncidentAdmin)
