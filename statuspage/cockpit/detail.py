@@ -32,7 +32,7 @@ def detail(site: CockpitSite, request: HttpRequest, pk: int) -> HttpResponse:
     cert_days = (monitor.cert_expires_at - now).days if monitor.cert_expires_at else None
     return render(
         site, request, "admin/cockpit/monitor_detail.html",
-        title=monitor.name, subtitle="Detail", opts=Monitor._meta, monitor=monitor, now=now,
+        title=monitor.name, opts=Monitor._meta, monitor=monitor, now=now,
         charts=[Chart(span, charts.response_chart(span.points)) for span in spans],
         locations=performance.by_location(monitor.pk, now),
         latest=LocationResult.objects.filter(monitor=monitor).order_by("location"),

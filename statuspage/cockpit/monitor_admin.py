@@ -22,6 +22,8 @@ from statuspage.cockpit import charts
 from statuspage.templatetags.cockpit_tags import short_age
 
 PAUSED_COLOUR = "#9a6700"
+TARGET_CHARS = 30
+PROTOCOL_TAGS = {"http": "HTTP", "tcp": "TCP", "ping": "ICMP"}
 
 
 class SparklineChangeList(ChangeList):
@@ -39,8 +41,7 @@ class SparklineChangeList(ChangeList):
 
 class CockpitMonitorAdmin(MonitorAdmin):
     list_display = [
-        "name", "state", "last_24h", "uptime_24h", "checked", "where", "protocol", "category",
-        "detail_link",
+        "name", "state", "last_24h", "uptime_24h", "checked", "where", "category",
     ]  # fmt: skip
     list_display_links = ["name"]
     change_form_template = "admin/cockpit/monitor_change_form.html"
@@ -50,13 +51,19 @@ class CockpitMonitorAdmin(MonitorAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, monitor: Monitor) -> str:
-        """The word (never only a colour); a paused monitor says so whatever it last was."""
-        if not monitor.is_active:
-            return format_html('<span class="state" style="color:{}">❚❚ {}</span>',
-                               PAUSED_COLOUR, _("Paused"))  # fmt: skip
+        """The word (never only a colour), a link to the monitor's detail; a paused
+        monitor says so whatever it last was."""
+        if monitor.is_active:
+            colour, word = (
+                STATUS_COLOURS.get(monitor.status, "inherit"),
+                "● " + str(monitor.get_status_display()),
+            )
+        else:
+            colour, word = PAUSED_COLOUR, "❚❚ " + str(_("Paused"))
         return format_html(
-            '<span class="state" style="color:{}">● {}</span>',
-            STATUS_COLOURS.get(monitor.status, "inherit"), monitor.get_status_display(),
+            '<a class="state" style="color:{}" href="{}" title="{}">{}</a>',
+            colour, reverse("admin:cockpit_monitor_detail", args=[monitor.pk]),
+            _("Detail and history"), word,
         )  # fmt: skip
 
     @admin.display(description=_("last 24 h"))
@@ -85,17 +92,16 @@ class CockpitMonitorAdmin(MonitorAdmin):
 
     @admin.display(description=_("target"), ordering="target")
     def where(self, monitor: Monitor) -> str:
-        """host:port for TCP, the target otherwise; long URLs are cut to fit 1280 px."""
+        """The protocol, and host:port for TCP or the target otherwise; long URLs
+        are cut (the whole one in the tooltip) so the list fits 1280 px."""
         text = monitor.target
         if monitor.protocol == "tcp" and monitor.port:
             text = f"{text}:{monitor.port}"
-        shown = text if len(text) <= 40 else text[:39] + "…"
-        return format_html('<span class="target" title="{}">{}</span>', text, shown)
-
-    @admin.display(description="")
-    def detail_link(self, monitor: Monitor) -> str:
-        url = reverse("admin:cockpit_monitor_detail", args=[monitor.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Detail"))
+        shown = text if len(text) <= TARGET_CHARS else text[: TARGET_CHARS - 1] + "…"
+        return format_html(
+            '<abbr class="proto" title="{}">{}</abbr> <span class="target" title="{}">{}</span>',
+            monitor.get_protocol_display(), PROTOCOL_TAGS.get(monitor.protocol, ""), text, shown,
+        )  # fmt: skip
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest
