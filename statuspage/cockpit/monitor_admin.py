@@ -3,6 +3,7 @@
 uptime and last-check age, links to the detail view, and a delete confirmation
 that counts a monitor's history instead of listing every stored check."""
 
+from functools import cache
 from typing import Any
 
 from django.contrib import admin
@@ -24,6 +25,16 @@ from statuspage.templatetags.cockpit_tags import short_age
 PAUSED_COLOUR = "#9a6700"
 TARGET_CHARS = 30
 PROTOCOL_TAGS = {"http": "HTTP", "tcp": "TCP", "ping": "ICMP"}
+
+
+@cache
+def _detail_url_pattern() -> str:
+    return reverse("admin:cockpit_monitor_detail", args=[12345]).replace("12345", "{}")
+
+
+def detail_url(pk: int) -> str:
+    """The detail's URL without a reverse() per row (a tenth of the list's time)."""
+    return _detail_url_pattern().format(int(pk))
 
 
 class SparklineChangeList(ChangeList):
@@ -62,8 +73,7 @@ class CockpitMonitorAdmin(MonitorAdmin):
             colour, word = PAUSED_COLOUR, "❚❚ " + str(_("Paused"))
         return format_html(
             '<a class="state" style="color:{}" href="{}" title="{}">{}</a>',
-            colour, reverse("admin:cockpit_monitor_detail", args=[monitor.pk]),
-            _("Detail and history"), word,
+            colour, detail_url(monitor.pk), _("Detail and history"), word,
         )  # fmt: skip
 
     @admin.display(description=_("last 24 h"))
