@@ -166,8 +166,13 @@ def seed() -> int:
         ),
     )  # fmt: skip
     StatusEvent.objects.bulk_create(
-        StatusEvent(monitor_id=shown, at=now - timedelta(hours=h), from_status="up",
-                    to_status="down", reason="HTTP 503")  # fmt: skip
+        StatusEvent(
+            monitor_id=shown,
+            at=now - timedelta(hours=h),
+            from_status="up",
+            to_status="down",
+            reason="HTTP 503",
+        )  # fmt: skip
         for h in range(200)
     )
     for n in range(5):
@@ -201,8 +206,9 @@ def measure(client: Client, path: str, reset) -> tuple[list[float], list[float],
 
 def report(name: str, wall: list[float], cpu: list[float], queries: int) -> None:
     wall.sort()
+    p90 = wall[int(len(wall) * 0.9)]
     print(
-        f"{name:<36} median {statistics.median(wall):7.1f} ms  p90 {wall[int(len(wall) * .9)]:7.1f}"
+        f"{name:<36} median {statistics.median(wall):7.1f} ms  p90 {p90:7.1f}"
         f" ms  cpu median {statistics.median(cpu):7.1f} ms  queries {queries}"
     )
 

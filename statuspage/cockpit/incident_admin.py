@@ -16,6 +16,7 @@ from incidents.admin import IncidentAdmin
 from incidents.models import Incident, IncidentUpdate
 from statuspage.page.markdown import render as markdown
 
+MESSAGE_CHARS = 400  # Incident.message (the v1 contract's limit)
 MARKDOWN_HELP = _(
     "Markdown: *emphasis*, **strong**, `code`, [a link](https://example.com), lists "
     "starting with - or 1. A single line break is kept. Shown on the status page as "
@@ -26,7 +27,7 @@ MARKDOWN_HELP = _(
 class IncidentForm(forms.ModelForm):
     message = forms.CharField(
         label=_("message"),
-        max_length=Incident._meta.get_field("message").max_length,
+        max_length=MESSAGE_CHARS,
         help_text=MARKDOWN_HELP,
         widget=forms.Textarea(
             attrs={"rows": 6, "data-preview-url": reverse_lazy("admin:cockpit_markdown_preview")}
@@ -43,7 +44,7 @@ class TimelineInline(admin.TabularInline):
 
     model = IncidentUpdate
     fields = ["created_at", "status", "text"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "status", "text"]
     ordering = ["-created_at", "-id"]
     extra = 0
     max_num = 0
@@ -57,7 +58,7 @@ class TimelineInline(admin.TabularInline):
 
 class CockpitIncidentAdmin(IncidentAdmin):
     form = IncidentForm
-    fields = None  # the fieldsets below
+    fields = None  # type: ignore[assignment]  # the fieldsets below
     inlines = [TimelineInline]
     readonly_fields = ["created_at", "resolved_at", "preview"]
 

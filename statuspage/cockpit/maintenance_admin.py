@@ -3,10 +3,11 @@ from the list (actions) or the form (buttons); a recurring window may be left
 without an end date and then repeats until staff end it."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,14 +23,13 @@ class CockpitMaintenanceAdmin(ScheduledMaintenanceAdmin):
     actions = ["end_now", "extend_an_hour"]
     change_form_template = "admin/cockpit/maintenance_change_form.html"
 
-    def get_fieldsets(self, request: HttpRequest, obj: ScheduledMaintenance | None = None):
-        fieldsets = [list(f) for f in super().get_fieldsets(request, obj)]
-        for fieldset in fieldsets:
-            if fieldset[0] == _("Repeat"):
-                fieldset[1] = {
-                    **fieldset[1],
-                    "description": _("Leave “repeat until” empty to repeat without end."),
-                }
+    def get_fieldsets(self, request: HttpRequest, obj: ScheduledMaintenance | None = None) -> Any:
+        fieldsets: list[tuple[Any, dict[str, Any]]] = []
+        for name, options in super().get_fieldsets(request, obj):
+            if name == _("Repeat"):
+                hint = _("Leave “repeat until” empty to repeat without end.")
+                options = {**options, "description": hint}
+            fieldsets.append((name, dict(options)))
         return fieldsets
 
     @admin.action(description=_("End the selected windows now"))
@@ -57,8 +57,8 @@ class CockpitMaintenanceAdmin(ScheduledMaintenanceAdmin):
         )  # fmt: skip
 
     def get_urls(self) -> list[URLPattern]:
-        def button(action: str):
-            def view(request: HttpRequest, pk: int):
+        def button(action: str) -> Any:
+            def view(request: HttpRequest, pk: int) -> HttpResponse:
                 if request.method != "POST":
                     return HttpResponseNotAllowed(["POST"])
                 row = get_object_or_404(ScheduledMaintenance, pk=pk)

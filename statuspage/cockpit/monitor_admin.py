@@ -123,7 +123,7 @@ class CockpitMonitorAdmin(MonitorAdmin):
         listed = [
             format_html(
                 '{}: <a href="{}">{}</a>',
-                Monitor._meta.verbose_name.capitalize(),
+                str(Monitor._meta.verbose_name).capitalize(),
                 reverse("admin:monitors_monitor_change", args=[m.pk]),
                 m,
             )  # fmt: skip

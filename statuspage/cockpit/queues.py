@@ -2,10 +2,12 @@
 on Redis, the files in the folder of the filesystem broker (the embedded
 default). Both answer a passive queue declare."""
 
+from typing import Any
+
 from monitors.queues import probe_queue
 from statuspage.celery import app
 
-CONNECT_TIMEOUT = 2.0  # seconds: the admin page must not hang on a dead broker
+CONNECT_TIMEOUT = 2  # seconds: the admin page must not hang on a dead broker
 
 
 def waiting(locations: list[str]) -> dict[str, int | None]:
@@ -14,7 +16,7 @@ def waiting(locations: list[str]) -> dict[str, int | None]:
     try:
         with app.connection_for_read(connect_timeout=CONNECT_TIMEOUT) as conn:
             conn.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT)
-            channel = conn.default_channel
+            channel: Any = conn.default_channel
             for code in locations:
                 try:
                     found[code] = channel.queue_declare(

@@ -53,7 +53,8 @@ def _parser() -> MarkdownIt:
     md.enable("linkify")
     # Only addresses typed with their scheme become links, never "a@b.test"
     # or "www.x.test" guessed from the text.
-    md.linkify.set({"fuzzy_email": False, "fuzzy_link": False})
+    if md.linkify is not None:  # linkify-it-py is a dependency (markdown-it-py[linkify])
+        md.linkify.set({"fuzzy_email": False, "fuzzy_link": False})
     md.validateLink = lambda url: safe_url(url.strip()) is not None  # type: ignore[method-assign]
     return md
 
