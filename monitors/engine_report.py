@@ -78,7 +78,7 @@ def health(now: datetime | None = None, minutes: int = 5) -> Health:
     now = now or timezone.now()
     rows = backlog.by_location(now, minutes)
     recent = CheckResult.objects.filter(checked_at__gte=now - THROUGHPUT_WINDOW).count()
-    active = sum(row.monitors for row in rows.values()) and Monitor.objects.active().count()
+    active = Monitor.objects.active().count()
     last = heartbeats.last_dispatch()
     return Health(
         now=now,
