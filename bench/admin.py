@@ -82,6 +82,7 @@ def _insert(model, columns: list[str], rows) -> None:
 
 
 def seed() -> int:
+    from core.enums import Protocol, Severity, Status
     from incidents.models import Incident
     from maintenance.models import ScheduledMaintenance
     from monitors import heartbeats
@@ -94,7 +95,6 @@ def seed() -> int:
         Monitor,
         StatusEvent,
     )
-    from statuspage.enums import Protocol, Severity, Status
 
     now, today = timezone.now(), timezone.localdate()
     this_hour = now.replace(minute=0, second=0, microsecond=0)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 
+from core.enums import Protocol, Severity, Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors import heartbeats
@@ -18,7 +19,6 @@ from monitors.models import (
     Monitor,
     StatusEvent,
 )
-from statuspage.enums import Protocol, Severity, Status
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.enums import Protocol, Severity, Status
 from incidents.models import Incident
 from monitors.models import DailyRollup, HourlyRollup, Monitor
-from statuspage.enums import Protocol, Severity, Status
 from tests.test_browser import ARTIFACTS, DESKTOP, browser, orm  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("page_cache")]

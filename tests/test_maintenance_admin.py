@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.enums import RecurUnit
 from maintenance.models import ScheduledMaintenance
 from maintenance.windows import monitors_in_maintenance
-from statuspage.enums import RecurUnit
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 4, 7, 2, 30, tzinfo=UTC)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from maintenance.windows import upcoming_windows
@@ -19,7 +20,6 @@ from monitors import heartbeats
 from monitors.models import Monitor
 from statuspage.cockpit import alarm
 from statuspage.cockpit.site import CockpitSite, render
-from statuspage.enums import Status
 
 SHOWN = 50  # rows per list; the change list, filtered, has the rest
 REFRESH_SECONDS = 30

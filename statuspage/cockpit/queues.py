@@ -4,7 +4,7 @@ default). Both answer a passive queue declare."""
 
 from typing import Any
 
-from monitors.queues import probe_queue
+from core.locations import probe_queue
 from statuspage.celery import app
 
 CONNECT_TIMEOUT = 2  # seconds: the admin page must not hang on a dead broker
