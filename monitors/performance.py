@@ -147,6 +147,6 @@ def last_day_by_hour(
         )
     )
     result: dict[int, list[Point]] = defaultdict(list)
-    for monitor_id, *cells in rows:
-        result[monitor_id].append(_point(*cells))
+    for monitor_id, hour, checks, successes, total, peak in rows:
+        result[monitor_id].append(_point(hour, checks, successes, total, peak))
     return result

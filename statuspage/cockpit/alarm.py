@@ -11,7 +11,7 @@ CACHE_SECONDS = 15
 
 
 def sentences() -> list[str]:
-    found = cache.get(CACHE_KEY)
+    found: list[str] | None = cache.get(CACHE_KEY)
     if found is None:
         found = engine_report.alarm()
         cache.set(CACHE_KEY, found, CACHE_SECONDS)

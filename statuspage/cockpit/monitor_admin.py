@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Status
 from monitors import performance
 from monitors.admin import STATUS_COLOURS, MonitorAdmin
 from monitors.models import Monitor
@@ -66,7 +67,7 @@ class CockpitMonitorAdmin(MonitorAdmin):
         monitor says so whatever it last was."""
         if monitor.is_active:
             colour, word = (
-                STATUS_COLOURS.get(monitor.status, "inherit"),
+                STATUS_COLOURS.get(Status(monitor.status), "inherit"),
                 "● " + str(monitor.get_status_display()),
             )
         else:
