@@ -24,7 +24,7 @@ MARKDOWN_HELP = _(
 )
 
 
-class IncidentForm(forms.ModelForm[Incident]):
+class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
     message = forms.CharField(
         label=_("message"),
         max_length=MESSAGE_CHARS,
@@ -39,7 +39,7 @@ class IncidentForm(forms.ModelForm[Incident]):
         fields = ["name", "severity", "status", "message", "monitors", "show_on_status_page"]
 
 
-class TimelineInline(admin.TabularInline[IncidentUpdate, Incident]):
+class TimelineInline(admin.TabularInline):  # type: ignore[type-arg]
     """The updates as they were posted, newest first: history is not edited."""
 
     model = IncidentUpdate
