@@ -21,7 +21,7 @@ from monitors.models import Monitor
 from statuspage.cockpit import alarm
 from statuspage.cockpit.site import CockpitSite, render
 
-SHOWN = 50  # rows per list; the change list, filtered, has the rest
+SHOWN = 20  # rows per list, to scan at a glance; "all N" opens the filtered change list
 REFRESH_SECONDS = 30
 LIST_FIELDS = [
     "name", "protocol", "target", "port", "status", "status_changed_at", "last_check",
