@@ -57,7 +57,7 @@ def test_every_change_form_opens(admin_client, seeded, model, obj):
 
 def test_the_monitor_list_shows_status_in_colour_and_words(admin_client, seeded):
     page = admin_client.get("/admin/monitors/monitor/").content.decode()
-    assert "Down" in page and "#cf222e" in page
+    assert "Down" in page and "state-text-down" in page  # coloured by cockpit.css
     assert "Webbhotell" in page
 
 
