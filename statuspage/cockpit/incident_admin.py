@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from incidents.admin import IncidentAdmin
 from incidents.models import Incident, IncidentUpdate
 from statuspage.page.markdown import render as markdown
 
@@ -24,7 +23,15 @@ MARKDOWN_HELP = _(
 )
 
 
-class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
+# The admin registered so far (the incidents app's, or alerts' with "notify
+# subscribers"): the cockpit builds on whichever it is.
+Registered: Any = type(admin.site.get_model_admin(Incident))
+
+
+class IncidentForm(Registered.form):  # type: ignore[misc,name-defined]
+    """The registered form (its help texts, its extra fields) with a multi-line
+    Markdown message."""
+
     message = forms.CharField(
         label=_("message"),
         max_length=MESSAGE_CHARS,
@@ -33,10 +40,6 @@ class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
             attrs={"rows": 6, "data-preview-url": reverse_lazy("admin:cockpit_markdown_preview")}
         ),
     )
-
-    class Meta:
-        model = Incident
-        fields = ["name", "severity", "status", "message", "monitors", "show_on_status_page"]
 
 
 class TimelineInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -56,7 +59,7 @@ class TimelineInline(admin.TabularInline):  # type: ignore[type-arg]
         return markdown(update.message)
 
 
-class CockpitIncidentAdmin(IncidentAdmin):
+class CockpitIncidentAdmin(Registered):  # type: ignore[misc,valid-type]
     form = IncidentForm
     fields = None  # type: ignore[assignment]  # the fieldsets below
     inlines = [TimelineInline]
@@ -64,6 +67,9 @@ class CockpitIncidentAdmin(IncidentAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None) -> Any:
         update = _("Post an update") if obj else _("First update")
+        shown = {"name", "severity", "monitors", "show_on_status_page", "status", "message"}
+        shown |= {"created_at", "resolved_at"}
+        others = [f for f in Registered.fields or [] if f not in shown]  # e.g. notify_subscribers
         return [
             (None, {"fields": ["name", "severity", "monitors", "show_on_status_page"]}),
             (
@@ -77,6 +83,7 @@ class CockpitIncidentAdmin(IncidentAdmin):
                     ),
                 },
             ),
+            *([(_("Notifications"), {"fields": others})] if others else []),
             (_("Times"), {"fields": ["created_at", "resolved_at"]}),
         ]
 
