@@ -28,7 +28,7 @@ MARKDOWN_HELP = _(
 Registered: Any = type(admin.site.get_model_admin(Incident))
 
 
-class IncidentForm(Registered.form):  # type: ignore[misc,name-defined]
+class IncidentForm(Registered.form):  # type: ignore[misc]
     """The registered form (its help texts, its extra fields) with a multi-line
     Markdown message."""
 
@@ -59,9 +59,9 @@ class TimelineInline(admin.TabularInline):  # type: ignore[type-arg]
         return markdown(update.message)
 
 
-class CockpitIncidentAdmin(Registered):  # type: ignore[misc,valid-type]
+class CockpitIncidentAdmin(Registered):  # type: ignore[misc]
     form = IncidentForm
-    fields = None  # type: ignore[assignment]  # the fieldsets below
+    fields = None  # the fieldsets below
     inlines = [TimelineInline]
     readonly_fields = ["created_at", "resolved_at", "preview"]
 

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import URLPattern, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -23,7 +23,7 @@ EXTEND_BY = timedelta(hours=1)
 Registered: Any = type(admin.site.get_model_admin(ScheduledMaintenance))
 
 
-class CockpitMaintenanceAdmin(Registered):  # type: ignore[misc,valid-type]
+class CockpitMaintenanceAdmin(Registered):  # type: ignore[misc]
     actions = ["end_now", "extend_an_hour"]
     change_form_template = "admin/cockpit/maintenance_change_form.html"
 
@@ -60,7 +60,7 @@ class CockpitMaintenanceAdmin(Registered):  # type: ignore[misc,valid-type]
             messages.SUCCESS,
         )  # fmt: skip
 
-    def get_urls(self) -> list[URLPattern]:
+    def get_urls(self) -> list[Any]:
         def button(action: str) -> Any:
             def view(request: HttpRequest, pk: int) -> HttpResponse:
                 if request.method != "POST":
@@ -75,10 +75,11 @@ class CockpitMaintenanceAdmin(Registered):  # type: ignore[misc,valid-type]
 
             return self.admin_site.admin_view(view)
 
-        return [
+        buttons: list[Any] = [
             path("<int:pk>/end-now/", button("end_now"), name="maintenance_end_now"),
             path("<int:pk>/extend/", button("extend_an_hour"), name="maintenance_extend"),
-        ] + super().get_urls()
+        ]
+        return [*buttons, *super().get_urls()]
 
 
 admin.site.unregister(ScheduledMaintenance)
