@@ -24,8 +24,13 @@ def test_messages_waiting_in_the_filesystem_brokers_folder(tmp_path, monkeypatch
     assert queues.waiting(["USE", "UK"]) == {"USE": 3, "UK": 0}
 
 
+def use_redis(monkeypatch, url: str) -> None:
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "broker_transport", None)  # the embedded default names one
+
+
 def test_messages_waiting_in_redis_are_its_list_lengths(throwaway_redis, monkeypatch):
-    monkeypatch.setitem(app.conf, "broker_url", throwaway_redis.url)
+    use_redis(monkeypatch, throwaway_redis.url)
     monkeypatch.setitem(app.conf, "broker_transport_options", {})
     publish(throwaway_redis.url, {}, "probes.UK", 2)
     assert redis.Redis.from_url(throwaway_redis.url).llen("probes.UK") == 2
@@ -34,5 +39,5 @@ def test_messages_waiting_in_redis_are_its_list_lengths(throwaway_redis, monkeyp
 
 def test_an_unreachable_broker_is_unknown_not_an_error(throwaway_redis, monkeypatch):
     throwaway_redis.stop()
-    monkeypatch.setitem(app.conf, "broker_url", throwaway_redis.url)
+    use_redis(monkeypatch, throwaway_redis.url)
     assert queues.waiting(["USE"]) == {"USE": None}
