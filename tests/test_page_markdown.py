@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from statuspage.page.markdown import render
+from statuspage.public.markdown import render
 
 
 def test_emphasis_lists_links_and_line_breaks_are_understood():

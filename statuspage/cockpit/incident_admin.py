@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident, IncidentUpdate
-from statuspage.page.markdown import render as markdown
+from statuspage.public.markdown import render as markdown
 
 MESSAGE_CHARS = 400  # Incident.message (the v1 contract's limit)
 MARKDOWN_HELP = _(

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from statuspage.cockpit.site import CockpitSite
-from statuspage.page.markdown import render
+from statuspage.public.markdown import render
 
 MAX_CHARS = 4000
 

@@ -6,7 +6,6 @@ bars.py      the 90-day uptime bars
 rows.py      a category's and a monitor's row
 context.py   what the page's templates get
 history.py   past incidents grouped by day and by month
-markdown.py  the safe Markdown subset of incident text
 feeds.py     Atom and RSS
 badges.py    SVG badges
 """

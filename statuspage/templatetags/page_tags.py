@@ -13,8 +13,8 @@ from django.utils.translation import gettext, pgettext
 
 from incidents.models import Incident, IncidentUpdate
 from monitors.models import Monitor
-from statuspage.page import markdown as safe_markdown
 from statuspage.page.rows import state_html
+from statuspage.public import markdown as safe_markdown
 from statuspage.public.states import ComponentState
 
 register = template.Library()
