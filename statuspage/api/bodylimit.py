@@ -10,30 +10,19 @@ reverse proxy in front (which caps bodies at a few MiB) would have done.
 """
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from statuspage.api.dialect import of_view
+from statuspage.api.dialect import Dialect, DialectMiddleware
 
 MAX_DRAIN_BYTES = 16 * 1024 * 1024
 DRAIN_SECONDS = 10.0
 CHUNK = 64 * 1024
 
 
-class BodySizeLimitMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        dialect = of_view(view)
-        if dialect is None or dialect.max_body_bytes is None:
+class BodySizeLimitMiddleware(DialectMiddleware):
+    def answer(self, request: HttpRequest, dialect: Dialect) -> HttpResponse | None:
+        if dialect.max_body_bytes is None:
             return None
         limit = dialect.max_body_bytes
         if declared_length(request) > limit:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 V = TypeVar("V")
@@ -49,3 +49,24 @@ def of_path(path: str) -> Dialect | None:
         return of_view(resolve(path).func)
     except Resolver404:
         return None
+
+
+class DialectMiddleware:
+    """A middleware for the requests a dialect's views answer: ``answer`` runs
+    once the URL is resolved and before the view, with the view's dialect; a
+    response from it is the answer, None lets the view run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        dialect = of_view(view)
+        return None if dialect is None else self.answer(request, dialect)
+
+    def answer(self, request: HttpRequest, dialect: Dialect) -> HttpResponse | None:
+        raise NotImplementedError

@@ -3,14 +3,11 @@ statuspage/api/dialect.py): per client address, per key, and for failed key
 attempts. The key is resolved here once and handed to the views
 (``request.api_key``) so authentication costs one query per request."""
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from statuspage.api.clientaddr import client_address
-from statuspage.api.dialect import Dialect, of_view
+from statuspage.api.dialect import Dialect, DialectMiddleware
 from statuspage.api.keyauth import authenticate_key
 from statuspage.api.ratelimit import Rate, exceeded, hit
 
@@ -25,19 +22,8 @@ def too_many(dialect: Dialect, retry_after: int) -> HttpResponse:
     return response
 
 
-class ApiGuardMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        dialect = of_view(view)
-        if dialect is None:
-            return None
+class ApiGuardMiddleware(DialectMiddleware):
+    def answer(self, request: HttpRequest, dialect: Dialect) -> HttpResponse | None:
         wait = self.check(request, dialect)
         return too_many(dialect, wait) if wait else None
 
