@@ -12,7 +12,15 @@ from celery.signals import before_task_publish
 from django.conf import settings
 from django.utils import timezone
 
-from alerts.tasks import process_events, scan, send_delivery
+from alerts.tasks import (
+    fan_out_notice,
+    process_events,
+    scan,
+    scan_subscribers,
+    send_delivery,
+    send_notice_batch,
+    send_subscriber_mail,
+)
 from core.enums import Status
 from statuspage.celery import app
 from tests.alerting import change_status
@@ -43,10 +51,11 @@ def test_sending_has_its_own_queue_that_a_worker_without_q_consumes():
 
 
 def test_every_alerts_task_has_a_time_limit_and_every_beat_entry_expires():
-    for task in (process_events, scan, send_delivery):
+    tasks = (process_events, scan, send_delivery, scan_subscribers, fan_out_notice)
+    for task in (*tasks, send_notice_batch, send_subscriber_mail):
         assert task.time_limit and task.soft_time_limit < task.time_limit
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("alerts.")]
-    assert {e["task"] for e in entries} == {process_events.name, scan.name}
+    assert {e["task"] for e in entries} == {process_events.name, scan.name, scan_subscribers.name}
     for entry in entries:
         assert entry["options"]["expires"] <= entry["schedule"]
 

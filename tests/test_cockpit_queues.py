@@ -15,17 +15,24 @@ def publish(url: str, options: dict, queue: str, count: int) -> None:
             producer.publish({"n": n}, routing_key=queue, declare=[conn.SimpleQueue(queue).queue])
 
 
+def point_at(monkeypatch, url: str) -> None:
+    # Celery derives broker_read_url from the broker URL it was configured
+    # with (CI's Redis): the page reads through it, so it moves too.
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "broker_read_url", url)
+
+
 def test_messages_waiting_in_the_filesystem_brokers_folder(tmp_path, monkeypatch):
     folder = str(tmp_path)
     options = {"data_folder_in": folder, "data_folder_out": folder, "store_processed": False}
-    monkeypatch.setitem(app.conf, "broker_url", "filesystem://")
+    point_at(monkeypatch, "filesystem://")
     monkeypatch.setitem(app.conf, "broker_transport_options", options)
     publish("filesystem://", options, "probes.USE", 3)
     assert queues.waiting(["USE", "UK"]) == {"USE": 3, "UK": 0}
 
 
 def use_redis(monkeypatch, url: str) -> None:
-    monkeypatch.setitem(app.conf, "broker_url", url)
+    point_at(monkeypatch, url)
     monkeypatch.setitem(app.conf, "broker_transport", None)  # the embedded default names one
 
 

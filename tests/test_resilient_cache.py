@@ -16,7 +16,8 @@ def redis_cache(throwaway_redis):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    with override_settings(CACHES=config):
+    # As production with Redis: the rate limits count in the cache too.
+    with override_settings(CACHES=config, RATE_LIMIT_STORE="cache"):
         caches["default"].clear()
         yield caches["default"]
         caches["default"].close()
