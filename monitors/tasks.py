@@ -13,7 +13,7 @@ import logging
 import statistics
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from celery import shared_task
@@ -24,14 +24,14 @@ from django.utils import timezone
 
 from core.locations import probe_queue
 from monitors import heartbeats, recording, scheduling, state, telemetry
-from monitors.models import Monitor
+from monitors.models import LocationResult, Monitor
 from monitors.probes.runner import Job, Outcome, shared_loop
 
 logger = logging.getLogger(__name__)
 
 PROBE_FIELDS = [
     "id", "protocol", "target", "port", "timeout", "allow_redirects", "expected_status_codes",
-    "http_body", "http_headers", "expected_body",
+    "http_body", "http_headers", "expected_body", "frequency",
 ]  # fmt: skip
 # A check starting later than this after its slot is worth a warning.
 LATE_WARNING_SECONDS = 2.0
@@ -78,6 +78,7 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
     monitors = list(Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS))
+    monitors = _not_checked_lately(location, monitors, slots)
     jobs = []
     for monitor in monitors:
         monitor.timeout = min(max(monitor.timeout, 1), 60)
@@ -86,6 +87,37 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     _report_lateness(location, outcomes)
     telemetry.count_batch(location, monitors, outcomes)  # done, whether recorded or not
     return recording.record(location, outcomes)
+
+
+def _not_checked_lately(
+    location: str, monitors: list[Monitor], slots: dict[int, datetime]
+) -> list[Monitor]:
+    """Leave out a slot whose previous slot on the same grid was checked here
+    less than half an interval ago. The claim keeps the grid, but a batch that
+    waited in a busy queue starts late, and the next batch, on time, would then
+    check the same target again within seconds. (A monitor edited since starts
+    a new grid, so its first check is never left out.)"""
+    last = {
+        pk: (slot, checked_at)
+        for pk, slot, checked_at in LocationResult.objects.filter(
+            location=location, monitor_id__in=slots
+        ).values_list("monitor_id", "slot", "checked_at")
+    }
+    kept = []
+    for monitor in monitors:
+        step = timedelta(seconds=max(monitor.frequency, scheduling.MIN_FREQUENCY))
+        slot, previous = slots[monitor.pk], last.get(monitor.pk)
+        if (
+            previous is not None
+            and abs(slot - previous[0] - step) < timedelta(seconds=1)
+            and previous[1] > slot - step / 2
+        ):
+            logger.info(
+                "monitor %s: the %s check ran late; the next slot is left out", monitor.pk, location
+            )
+            continue
+        kept.append(monitor)
+    return kept
 
 
 @task_revoked.connect
