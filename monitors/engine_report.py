@@ -10,8 +10,6 @@ from django.utils import timezone
 from monitors import backlog, heartbeats
 from monitors.models import CheckResult, Heartbeat, Monitor
 
-# Beat dispatches every few seconds: a minute without it means it has stopped.
-DISPATCH_SILENT_AFTER = timedelta(minutes=1)
 # A location is behind when this share of its monitors has not been checked
 # from there for over an interval (``backlog``'s "overdue": two intervals).
 BEHIND_SHARE = 0.10
@@ -37,7 +35,7 @@ def dispatch_stopped(last: datetime | None, now: datetime, active_monitors: int)
     """No dispatch for a minute while there is something to probe."""
     if active_monitors == 0:
         return False
-    return last is None or now - last > DISPATCH_SILENT_AFTER
+    return last is None or now - last > heartbeats.DISPATCH_SILENT_AFTER
 
 
 def location_behind(row: backlog.LocationBacklog) -> bool:

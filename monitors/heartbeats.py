@@ -13,6 +13,9 @@ from monitors.models import Heartbeat
 
 DISPATCH = "dispatch"
 WORKER_EVERY = 10.0  # seconds between a worker's heartbeats
+# Beat dispatches every few seconds: a minute without a dispatch means it has
+# stopped (the page's delay notice and the admin's banner both read this).
+DISPATCH_SILENT_AFTER = timedelta(minutes=1)
 # A worker not heard from for this long is gone (three missed beats).
 WORKER_SILENT_AFTER = timedelta(seconds=3 * WORKER_EVERY)
 # Rows of workers not heard from for this long are forgotten: a worker renamed

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from monitors import heartbeats
 from monitors.models import Monitor
 
 INTERVALS = 2  # results missing for this many intervals: the checks are delayed
-BEAT_SILENT_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,6 @@ def assess(monitors: Iterable[Monitor], last_dispatch: datetime | None, now: dat
     since = checked_at or min(m.created_at for m in shown)
     deadlines = [since + timedelta(seconds=INTERVALS * min(m.frequency for m in shown))]
     if last_dispatch is not None:
-        deadlines.append(last_dispatch + BEAT_SILENT_AFTER)
+        deadlines.append(last_dispatch + heartbeats.DISPATCH_SILENT_AFTER)
     stale_at = min(deadlines)
     return Freshness(checked_at, now >= stale_at, stale_at)
