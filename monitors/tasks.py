@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.locations import probe_queue
 from monitors import heartbeats, recording, scheduling, state, telemetry
 from monitors.models import LocationResult, Monitor
+from monitors.probes import spacing
 from monitors.probes.runner import Job, Outcome, shared_loop
 
 logger = logging.getLogger(__name__)
@@ -82,21 +83,25 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     jobs = []
     for monitor in monitors:
         monitor.timeout = min(max(monitor.timeout, 1), 60)
-        jobs.append(Job(monitor, slots[monitor.pk]))
+        jobs.append(Job(monitor, slots[monitor.pk], location, _step(monitor)))
     outcomes = shared_loop(settings.PROBES_IN_FLIGHT).run(jobs)
     _report_lateness(location, outcomes)
     telemetry.count_batch(location, monitors, outcomes)  # done, whether recorded or not
     return recording.record(location, outcomes)
 
 
+def _step(monitor: Monitor) -> timedelta:
+    return timedelta(seconds=max(monitor.frequency, scheduling.MIN_FREQUENCY))
+
+
 def _not_checked_lately(
     location: str, monitors: list[Monitor], slots: dict[int, datetime]
 ) -> list[Monitor]:
-    """Leave out a slot whose previous slot on the same grid was checked here
-    less than half an interval ago. The claim keeps the grid, but a batch that
-    waited in a busy queue starts late, and the next batch, on time, would then
-    check the same target again within seconds. (A monitor edited since starts
-    a new grid, so its first check is never left out.)"""
+    """``spacing``'s rule against the results recorded here, by any process:
+    leave out a slot that follows a late check on the same grid. (The event
+    loop applies it again at start time, for a late batch still running in
+    this process.) A monitor edited since starts a new grid, so its first
+    check is never left out."""
     last = {
         pk: (slot, checked_at)
         for pk, slot, checked_at in LocationResult.objects.filter(
@@ -105,13 +110,8 @@ def _not_checked_lately(
     }
     kept = []
     for monitor in monitors:
-        step = timedelta(seconds=max(monitor.frequency, scheduling.MIN_FREQUENCY))
         slot, previous = slots[monitor.pk], last.get(monitor.pk)
-        if (
-            previous is not None
-            and abs(slot - previous[0] - step) < timedelta(seconds=1)
-            and previous[1] > slot - step / 2
-        ):
+        if previous is not None and spacing.follows_late_check(slot, _step(monitor), *previous):
             logger.info(
                 "monitor %s: the %s check ran late; the next slot is left out", monitor.pk, location
             )

@@ -4,7 +4,8 @@ The loop lives in a thread of its own and is shared by every batch the process
 runs (Celery's threads pool runs several batches at once, each waiting on its
 own future), so a process has one HTTP client and one bound on probes in
 flight. A probe waits for its slot (dispatch queues work a little ahead of
-time), then runs under a hard timeout.
+time), then runs under a hard timeout, unless it would follow a late check of
+the same target within half an interval (``spacing``).
 """
 
 import asyncio
@@ -15,7 +16,7 @@ import threading
 import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import aiohttp
@@ -23,6 +24,7 @@ import aiohttp
 from core.enums import Protocol
 from monitors.probes import http, icmp, tcp
 from monitors.probes.result import ProbeResult
+from monitors.probes.spacing import LateStarts
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,6 +37,8 @@ HARD_TIMEOUT_GRACE = 2.0
 class Job:
     monitor: Any  # a Monitor with the fields its probe reads
     slot: datetime  # when the check is due
+    location: str = ""
+    step: timedelta | None = None  # the monitor's interval; None: no spacing rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class ProbeLoop:
         self.thread = threading.Thread(target=self.loop.run_forever, name="probe-loop", daemon=True)
         self.thread.start()
         self.in_flight = in_flight
+        self.late_starts = LateStarts()  # touched on the loop's thread only
         self._call(self._start())
 
     async def _start(self) -> None:
@@ -89,12 +94,20 @@ class ProbeLoop:
             self._call(self.session.close(), timeout=5)
             self.loop.call_soon_threadsafe(self.loop.stop)
 
-    async def _run(self, job: Job) -> Outcome:
+    async def _run(self, job: Job) -> Outcome | None:
         delay = (job.slot - datetime.now(UTC)).total_seconds()
         if delay > 0:
             await asyncio.sleep(delay)
         async with self.limit:
             started_at, started = datetime.now(UTC), time.perf_counter()
+            if job.step is not None:
+                key = (job.location, job.monitor.pk)
+                if self.late_starts.redundant(*key, job.slot, job.step):
+                    logger.info(
+                        "monitor %s: the %s check ran late; the next slot is left out", *key[::-1]
+                    )
+                    return None
+                self.late_starts.started(*key, job.slot, job.step, started_at)
             try:
                 async with asyncio.timeout(job.monitor.timeout + HARD_TIMEOUT_GRACE):
                     result = await probe(job.monitor, self.session)
@@ -107,10 +120,12 @@ class ProbeLoop:
         return Outcome(job.monitor.pk, job.slot, started_at, result, time.perf_counter() - started)
 
     async def _run_all(self, jobs: Sequence[Job]) -> list[Outcome]:
-        return list(await asyncio.gather(*(self._run(job) for job in jobs)))
+        outcomes = await asyncio.gather(*(self._run(job) for job in jobs))
+        return [outcome for outcome in outcomes if outcome is not None]
 
     def run(self, jobs: Sequence[Job]) -> list[Outcome]:
-        """Probe every job (each at its slot) and return when all are done."""
+        """Probe every job (each at its slot) and return when all are done,
+        with an outcome for each job that was not left out."""
         if not jobs:
             return []
         latest = max(job.slot for job in jobs)
