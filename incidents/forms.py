@@ -15,8 +15,5 @@ class IncidentForm(forms.ModelForm[Incident]):
             "created_at",
         ]  # fmt: skip
         help_texts = {
-            "show_on_status_page": _(
-                "Show this incident on the public status page; untick it to keep it off the page."
-            ),
             "monitors": _("The monitors this incident affects; the page shows it beside them."),
         }

@@ -42,7 +42,9 @@ class Incident(models.Model):
     )  # fmt: skip
     show_on_status_page = models.BooleanField(
         _("show on the status page"), default=True,
-        help_text=_("ApplyToStatusPagesOfAffectedMonitors in the v1 API."),
+        help_text=_(
+            "Show this incident on the public status page; untick it to keep it off the page."
+        ),
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

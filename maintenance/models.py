@@ -68,20 +68,6 @@ class ScheduledMaintenance(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def clean_with_end_required(self) -> None:
-        """``clean`` plus the v1 contract's rule: a recurring window names its end
-        (staff may leave it empty in the admin: the window repeats without end)."""
-        errors: dict[str, list[str]] = {}
-        try:
-            self.clean()
-        except ValidationError as exc:
-            errors = exc.message_dict
-        if self.recurring and not self.recur_until and "recur_until" not in errors:
-            required = str(_("Required for a recurring window."))
-            errors = _insert_before_later(errors, "recur_until", required)
-        if errors:
-            raise ValidationError(errors)
-
     def end_now(self, now: datetime | None = None) -> bool:
         """End the window open now (the occurrence, for a recurring one); False if none is."""
         now = now or timezone.now()
@@ -117,16 +103,3 @@ class ScheduledMaintenance(models.Model):
             until=self.recur_until if self.recurring else None,
             cut=self.ended_early_at,
         )
-
-
-# The order of ``clean``'s errors, kept when v1's rule adds one (v1 answers
-# with the fields in this order).
-_FIELD_ORDER = ["duration_minutes", "recur_unit", "recur_every", "recur_until"]
-
-
-def _insert_before_later(
-    errors: dict[str, list[str]], field: str, message: str
-) -> dict[str, list[str]]:
-    merged = {**errors, field: [message]}
-    rank = {name: n for n, name in enumerate(_FIELD_ORDER)}
-    return dict(sorted(merged.items(), key=lambda item: rank.get(item[0], len(rank))))

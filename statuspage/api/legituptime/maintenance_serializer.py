@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,9 @@ from statuspage.api.legituptime.fields import (
 from statuspage.api.legituptime.serializers import FieldErrors, V1Serializer
 from statuspage.api.legituptime.spellings import V1_RECUR_UNIT
 
+# The order of the model's errors, kept when v1's own rule adds one (v1
+# answers with the fields in this order).
+_MODEL_FIELD_ORDER = ["duration_minutes", "recur_unit", "recur_every", "recur_until"]
 MAX_HOURS = 366 * 24
 MAX_REPEAT_COUNT = 1000
 UNIT, COUNT = "RecurEvery", "RecurEveryNum"
@@ -124,11 +128,8 @@ class ScheduledMaintenanceSerializer(V1Serializer[ScheduledMaintenance]):
     def check(self, attrs: dict[str, Any]) -> FieldErrors:
         errors = unit_and_count(attrs)[2]
         row = ScheduledMaintenance(**self.model_values(attrs))
-        try:
-            row.clean_with_end_required()
-        except ModelValidationError as exc:
-            for name, messages in self.model_errors(exc.message_dict).items():
-                errors.setdefault(name, messages)
+        for name, messages in self.model_errors(_clean_with_end_required(row)).items():
+            errors.setdefault(name, messages)
         if not errors and row.starts_at is not None:
             try:  # what the page and the engine will compute, in the site's time zone
                 recurrence.final_end(row.schedule)
@@ -140,3 +141,18 @@ class ScheduledMaintenanceSerializer(V1Serializer[ScheduledMaintenance]):
 
     def after_save(self, row: ScheduledMaintenance, attrs: dict[str, Any]) -> None:
         row.monitors.set(attrs["Monitors"])
+
+
+def _clean_with_end_required(row: ScheduledMaintenance) -> dict[str, list[str]]:
+    """The model's rules plus the v1 contract's: a recurring window names its
+    end. (Staff may leave it empty in the admin: the window repeats without end.)"""
+    errors: dict[str, list[str]] = {}
+    try:
+        row.clean()
+    except ModelValidationError as exc:
+        errors = exc.message_dict
+    if row.recurring and not row.recur_until and "recur_until" not in errors:
+        errors = {**errors, "recur_until": [gettext("Required for a recurring window.")]}
+        rank = {name: n for n, name in enumerate(_MODEL_FIELD_ORDER)}
+        errors = dict(sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank))))
+    return errors
