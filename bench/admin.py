@@ -2,9 +2,10 @@
 
 Seeds 10,000 monitors (2% down, 1% in maintenance, 1% paused; TCP and HTTP),
 90 days of daily rollups each (900,000 rows), the last 7 days of hourly
-rollups each (1.68 million rows; the cockpit reads no older hour), a result
-per location for each, a day of raw results for the monitor whose detail is
-shown, open incidents and maintenance windows, into a throw-away test
+rollups from each of two locations (3.36 million rows), a result per location
+for each; the monitor whose detail is shown has the whole hourly retention per
+location (35 days of hours, then a row a day to 90 days) and a day of raw
+results; open incidents and maintenance windows, into a throw-away test
 database. Then renders, as a logged-in superuser, through the whole stack:
 
 - the overview (/admin/), with the banner's answer cached (as within 15 s of
@@ -24,6 +25,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "statuspage.test_settings")
@@ -32,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -134,12 +137,31 @@ def seed() -> int:
     )  # fmt: skip
     hours = [this_hour - timedelta(hours=h) for h in range(HOURS)]
     _insert(
-        HourlyRollup, [*rollup, "hour"],
+        HourlyRollup, [*rollup, "hour", "location"],
         (
-            (pk, 120, 120 - (pk + h) % 3, 120 * (150 + (pk + h) % 90), 600 + (pk * h) % 300,
-             hour)
+            (pk, 60, 60 - (pk + h + n) % 3, 60 * (150 + (pk + h) % 90 + 40 * n),
+             600 + (pk * h) % 300, hour, loc)
             for pk in ids
             for h, hour in enumerate(hours)
+            for n, loc in enumerate(("USE", "UK"))
+        ),
+    )  # fmt: skip
+    # The monitor shown in detail has the whole retention from each location:
+    # hours up to HOURLY_ROLLUP_DAYS, then a row a day (what pruning leaves).
+    from monitors.recording import HOURLY_BY_DAY_DAYS, HOURLY_ROLLUP_DAYS, day_hour
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    older = [this_hour - timedelta(hours=h) for h in range(HOURS, 24 * HOURLY_ROLLUP_DAYS)]
+    older += [
+        day_hour(this_hour - timedelta(days=d), zone)
+        for d in range(HOURLY_ROLLUP_DAYS + 1, HOURLY_BY_DAY_DAYS)
+    ]
+    _insert(
+        HourlyRollup, [*rollup, "hour", "location"],
+        (
+            (ids[0], 60, 59, 60 * (150 + h % 90 + 40 * n), 700 + h % 300, hour, loc)
+            for h, hour in enumerate(older)
+            for n, loc in enumerate(("USE", "UK"))
         ),
     )  # fmt: skip
     _bulk(
@@ -224,7 +246,10 @@ def main() -> None:
         shown = seed()
         tune_for_serving()
         print(f"database: {connection.vendor}; seeded in {time.perf_counter() - started:.1f} s")
-        print(f"{MONITORS} monitors, {DAYS} days of daily and {HOURS} hours of hourly rollups")
+        print(
+            f"{MONITORS} monitors, {DAYS} days of daily and {HOURS} hours of hourly rollups"
+            " from 2 locations"
+        )
         client = Client(SERVER_NAME="localhost")
         client.force_login(User.objects.create_superuser("bench", "b@example.test", "x"))
         report("overview (banner cached)", *measure(client, "/admin/", lambda: None))

@@ -1,12 +1,20 @@
 """How far behind the probe engine is, per location, from what it recorded:
 a backlog must be visible, never silent (see ``manage.py engine_status``)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Count, Q
+
 from core.locations import location_codes
 from monitors.models import LocationResult, Monitor
+
+
+def overdue_after(frequency: int) -> timedelta:
+    """A monitor is overdue at a location when not checked from there for
+    two intervals and 30 s (a late batch is not yet a missed one)."""
+    return timedelta(seconds=2 * frequency + 30)
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -30,7 +38,7 @@ class LocationBacklog:
 def by_location(now: datetime, minutes: int = 5) -> dict[str, LocationBacklog]:
     """Per location: its monitors, how late their recent checks started
     (start minus slot, checks of the last ``minutes``) and how many are
-    overdue (last check older than two intervals and 30 s, or none yet)."""
+    overdue (``overdue_after``, or never checked)."""
     latest = {
         (pk, location): (slot, checked_at)
         for pk, location, slot, checked_at in LocationResult.objects.values_list(
@@ -45,15 +53,50 @@ def by_location(now: datetime, minutes: int = 5) -> dict[str, LocationBacklog]:
             row = rows[code]
             row.location, row.monitors = code, row.monitors + 1
             slot, checked_at = latest.get((pk, code), (None, None))
-            if (
-                slot is None
-                or checked_at is None
-                or checked_at < now - timedelta(seconds=2 * frequency + 30)
-            ):
+            if slot is None or checked_at is None or checked_at < now - overdue_after(frequency):
                 row.overdue += 1
             elif checked_at >= since:
                 row.lateness.append((checked_at - slot).total_seconds())
     return dict(sorted(rows.items()))
+
+
+def overdue_by_location(now: datetime) -> tuple[int, dict[str, LocationBacklog]]:
+    """The active monitors, and per location its monitors and how many are
+    overdue, as ``by_location`` counts them but without lateness, counted by
+    the database: two aggregate queries of a few dozen rows, where
+    ``by_location`` reads every monitor's latest result from every location
+    (20,000 rows at 10,000 monitors). For the red banner on every admin page."""
+    groups = (
+        Monitor.objects.active()
+        .values_list("locations", "frequency")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    active, monitors, frequencies = 0, Counter[str](), set()
+    for locations, frequency, n in groups:
+        active += n
+        frequencies.add(frequency)
+        for code in location_codes(locations):
+            monitors[code] += n
+    fresh = Counter[str]()
+    if frequencies:
+        recent = Q()
+        for frequency in sorted(frequencies):
+            since = now - overdue_after(frequency)
+            recent |= Q(monitor__frequency=frequency, checked_at__gte=since)
+        rows = (
+            LocationResult.objects.filter(recent, monitor__in=Monitor.objects.active())
+            .values_list("location", "monitor__locations")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for code, locations, n in rows:
+            if code in location_codes(locations):  # a location still probed from
+                fresh[code] += n
+    return active, {
+        code: LocationBacklog(code, monitors=n, overdue=n - fresh[code])
+        for code, n in sorted(monitors.items())
+    }
 
 
 def unclaimed(now: datetime) -> int:

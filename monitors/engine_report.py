@@ -65,10 +65,9 @@ def problems(
 
 
 def alarm(now: datetime | None = None) -> list[str]:
-    """The banner's sentences (a handful of queries; cache it per request burst)."""
+    """The banner's sentences (three queries; cache it per request burst)."""
     now = now or timezone.now()
-    active = Monitor.objects.active().count()
-    rows = backlog.by_location(now) if active else {}
+    active, rows = backlog.overdue_by_location(now)
     return problems(heartbeats.last_dispatch(), now, active, rows)
 
 

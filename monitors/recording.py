@@ -7,24 +7,28 @@ whose slot is not newer than the last one recorded for its monitor and
 location (a redelivered or overtaken batch) is dropped, under the monitor's
 row lock, so it is never counted twice.
 
-Rollups: ``HourlyRollup.hour`` is the start of the UTC hour, ``DailyRollup.day``
-the date in settings.TIME_ZONE. They are upserted with
-``checks = checks + excluded.checks`` so concurrent workers never lose counts.
-Checks taken while the monitor is in maintenance, and results that could not
-be taken at all (``ok`` None), are not counted. ``total_response_ms`` and
-``max_response_ms`` cover successful checks: average = total / successes.
+Rollups: ``HourlyRollup`` is one row per monitor, location and UTC hour (its
+``hour`` the start of the hour), ``DailyRollup`` one per monitor and date in
+settings.TIME_ZONE (every location together). A batch is one location's, so
+it upserts one hourly and one daily row per monitor, whatever the number of
+locations, with ``checks = checks + excluded.checks`` (``INSERT ... ON
+CONFLICT DO UPDATE``, on SQLite as on PostgreSQL) so concurrent workers never
+lose counts. Checks taken while the monitor is in maintenance, and results
+that could not be taken at all (``ok`` None), are not counted.
+``total_response_ms`` and ``max_response_ms`` cover successful checks:
+average = total / successes.
 """
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, Min
 from django.utils import timezone
 
 from core import pagecache
@@ -51,8 +55,11 @@ MONITOR_FIELDS = [
 LOCATION_FIELDS = [
     "slot", "checked_at", "ok", "status", "consecutive_failures", "response_ms", "error",
 ]  # fmt: skip
-# The 24-hour figures read hourly rollups; older hours only take space.
+# Hourly rollups keep their hours this long (the 24-hour figures, the 7-day
+# charts); older hours are merged into one row per location a day, kept for
+# the cockpit's 30- and 90-day charts (90 days, today included, and a spare).
 HOURLY_ROLLUP_DAYS = 35
+HOURLY_BY_DAY_DAYS = 91
 PRUNE_CHUNK = 5000
 
 
@@ -72,40 +79,56 @@ class RollupSums:
 
 
 _UPSERT_ROLLUP = """
-INSERT INTO {table} (monitor_id, {period}, checks, successes, total_response_ms, max_response_ms)
+INSERT INTO {table} (monitor_id, {key}, checks, successes, total_response_ms, max_response_ms)
 VALUES {values}
-ON CONFLICT (monitor_id, {period}) DO UPDATE SET
+ON CONFLICT (monitor_id, {key}) DO UPDATE SET
     checks = {table}.checks + excluded.checks,
     successes = {table}.successes + excluded.successes,
     total_response_ms = {table}.total_response_ms + excluded.total_response_ms,
     max_response_ms = {greatest}({table}.max_response_ms, excluded.max_response_ms)
 """
+HOURLY_KEY = ("hour", "location")
+DAILY_KEY = ("day",)
+
+
+def _adapters(key: Sequence[str]) -> list[Callable[[Any], Any]]:
+    """How each key column after the monitor reaches the driver."""
+    by_column: dict[str, Callable[[Any], Any]] = {
+        "hour": connection.ops.adapt_datetimefield_value,
+        "day": connection.ops.adapt_datefield_value,
+        "location": str,
+    }
+    return [by_column[column] for column in key]
 
 
 def _upsert_rollups(
-    model: type[HourlyRollup | DailyRollup], period: str, sums: dict[tuple[int, date], RollupSums]
+    model: type[HourlyRollup | DailyRollup],
+    key: Sequence[str],
+    sums: Mapping[tuple[Any, ...], RollupSums],
 ) -> None:
+    """Add ``sums``, keyed by (monitor id, *key), to the rollups: one statement
+    per 500 rows. ``key`` names the columns of the model's unique key after the
+    monitor, in its order (ON CONFLICT names that constraint's columns)."""
     if not sums:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    # The key is a date for daily rollups, a datetime for hourly ones.
-    adapt: Callable[[Any], str | None] = (
-        connection.ops.adapt_datefield_value
-        if period == "day"
-        else connection.ops.adapt_datetimefield_value
+    adapt = _adapters(key)
+    row = "(" + ", ".join(["%s"] * (len(key) + 5)) + ")"
+    # Names come from the models; the values are parameters.
+    statement = _UPSERT_ROLLUP.format(
+        table=table, key=", ".join(key), values="{values}", greatest=greatest
     )
     rows = sorted(sums.items(), key=lambda item: item[0])
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
         params: list[Any] = []
-        for (monitor_id, when), t in chunk:
-            params += [monitor_id, adapt(when), t.checks, t.successes, t.total_ms, t.max_ms]
-        # Names come from the models; the values are parameters.
-        sql = _UPSERT_ROLLUP.format(table=table, period=period, values=values, greatest=greatest)
+        for (monitor_id, *rest), t in chunk:
+            params.append(monitor_id)
+            params += [to_db(value) for to_db, value in zip(adapt, rest, strict=True)]
+            params += [t.checks, t.successes, t.total_ms, t.max_ms]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement.format(values=", ".join([row] * len(chunk))), params)
 
 
 _UPDATE_MONITORS = """
@@ -189,12 +212,14 @@ class _Writes:
         self.checks: list[CheckResult] = []
         self.events: list[StatusEvent] = []
         self.monitors: list[Monitor] = []
-        self.hourly: dict[tuple[int, date], RollupSums] = {}
+        self.hourly: dict[tuple[int, datetime, str], RollupSums] = {}
         self.daily: dict[tuple[int, date], RollupSums] = {}
 
-    def count(self, monitor_id: int, at: datetime, result: ProbeResult) -> None:
-        for sums, period in ((self.hourly, _hour(at)), (self.daily, _day(at))):
-            sums.setdefault((monitor_id, period), RollupSums()).add(result.ok, result.response_ms)
+    def count(self, monitor_id: int, location: str, at: datetime, result: ProbeResult) -> None:
+        hour = self.hourly.setdefault((monitor_id, _hour(at), location), RollupSums())
+        hour.add(result.ok, result.response_ms)
+        day = self.daily.setdefault((monitor_id, _day(at)), RollupSums())
+        day.add(result.ok, result.response_ms)
 
     def save(self) -> None:
         LocationResult.objects.bulk_create(
@@ -202,8 +227,8 @@ class _Writes:
             update_fields=LOCATION_FIELDS,
         )  # fmt: skip
         CheckResult.objects.bulk_create(self.checks)
-        _upsert_rollups(HourlyRollup, "hour", self.hourly)
-        _upsert_rollups(DailyRollup, "day", self.daily)
+        _upsert_rollups(HourlyRollup, HOURLY_KEY, self.hourly)
+        _upsert_rollups(DailyRollup, DAILY_KEY, self.daily)
         _update_monitors(self.monitors)
         StatusEvent.objects.bulk_create(self.events)
 
@@ -253,7 +278,7 @@ def _record_one(
             )  # fmt: skip
         )
         if not in_maintenance:
-            writes.count(monitor.pk, outcome.started_at, result)
+            writes.count(monitor.pk, location, outcome.started_at, result)
 
 
 def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = None) -> int:
@@ -302,15 +327,62 @@ def _delete_before(model: type[CheckResult | HourlyRollup], field: str, cutoff: 
         deleted += model.objects.filter(pk__in=ids).delete()[0]
 
 
+def day_hour(hour: datetime, zone: ZoneInfo) -> datetime:
+    """Where a day's merged hourly rollup is kept: the first whole UTC hour
+    that starts within ``hour``'s day in ``zone`` (the day's midnight, unless
+    the zone is off UTC by a fraction of an hour), so grouping by local day
+    finds it in its day."""
+    start = datetime.combine(hour.astimezone(zone).date(), time(), zone).astimezone(UTC)
+    whole = start.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == start else whole + timedelta(hours=1)
+
+
+def _merge_hours_before(cutoff: datetime) -> int:
+    """Fold hourly rollups older than ``cutoff`` into one row per monitor,
+    location and local day, in chunks, each its own transaction (the sums are
+    added and the hours deleted together, so nothing counts twice or goes
+    missing). Returns how many hour rows were folded away."""
+    oldest = HourlyRollup.objects.filter(hour__lt=cutoff).aggregate(m=Min("hour"))["m"]
+    if oldest is None:
+        return 0
+    zone = ZoneInfo(settings.TIME_ZONE)
+    day, last = oldest.astimezone(zone).date(), cutoff.astimezone(zone).date()
+    kept = []  # the rows days are folded into: left where they are
+    while day <= last:
+        kept.append(day_hour(datetime.combine(day, time(12), zone), zone))
+        day += timedelta(days=1)
+    old = HourlyRollup.objects.filter(hour__lt=cutoff).exclude(hour__in=kept)
+    fields = ["pk", "monitor_id", "hour", "location", "checks", "successes"]
+    fields += ["total_response_ms", "max_response_ms"]
+    merged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(old.values_list(*fields)[:PRUNE_CHUNK])
+            if not rows:
+                return merged
+            sums: dict[tuple[int, datetime, str], RollupSums] = {}
+            for _, monitor_id, hour, location, checks, successes, total, peak in rows:
+                into = sums.setdefault((monitor_id, day_hour(hour, zone), location), RollupSums())
+                into.checks += checks
+                into.successes += successes
+                into.total_ms += total
+                into.max_ms = max(into.max_ms, peak)
+            HourlyRollup.objects.filter(pk__in=[row[0] for row in rows]).delete()
+            _upsert_rollups(HourlyRollup, HOURLY_KEY, sums)
+            merged += len(rows)
+
+
 def prune(now: datetime | None = None) -> dict[str, int]:
-    """Drop raw results older than RESULT_RETENTION_DAYS and hourly rollups
-    older than HOURLY_ROLLUP_DAYS (daily rollups stay: one row a day)."""
+    """Drop raw results older than RESULT_RETENTION_DAYS, fold hourly rollups
+    older than HOURLY_ROLLUP_DAYS into days and drop those older than
+    HOURLY_BY_DAY_DAYS (daily rollups stay: one row a day)."""
     now = now or timezone.now()
     return {
         "results": _delete_before(
             CheckResult, "checked_at", now - timedelta(days=settings.RESULT_RETENTION_DAYS)
         ),
         "hourly_rollups": _delete_before(
-            HourlyRollup, "hour", now - timedelta(days=HOURLY_ROLLUP_DAYS)
+            HourlyRollup, "hour", now - timedelta(days=HOURLY_BY_DAY_DAYS)
         ),
+        "hourly_rollups_merged": _merge_hours_before(now - timedelta(days=HOURLY_ROLLUP_DAYS)),
     }

@@ -50,19 +50,24 @@ def fleet(category, make_monitor):
     return down
 
 
-def history(monitor: Monitor, days: int = 90) -> None:
-    """``days`` of daily rollups and the last 7 days of hourly ones, with a bad hour."""
+def history(monitor: Monitor, days: int = 90, locations: tuple[str, ...] = ("USE",)) -> None:
+    """``days`` of daily rollups and the last 7 days of hourly ones from each
+    location (the first location's hour 3 a bad one), every location's hours
+    adding up to 60 checks."""
     this_hour = NOW.replace(minute=0)
+    share = 60 // len(locations)
     HourlyRollup.objects.bulk_create(
         HourlyRollup(
             monitor=monitor,
+            location=location,
             hour=this_hour - timedelta(hours=h),
-            checks=60,
-            successes=60 if h != 3 else 45,
-            total_response_ms=60 * (100 + h % 24),
-            max_response_ms=400 + h,
+            checks=share,
+            successes=share if h != 3 or n else share - 15,
+            total_response_ms=share * (100 + h % 24 + 50 * n),
+            max_response_ms=400 + h + 50 * n,
         )  # fmt: skip
         for h in range(24 * 7)
+        for n, location in enumerate(locations)
     )
     DailyRollup.objects.bulk_create(
         DailyRollup(
@@ -86,6 +91,8 @@ def test_the_admin_opens_on_an_overview_of_what_is_down_and_why(admin_client, fl
     assert "Database upgrade" in page  # the next maintenance
     assert "Mail relay" in page.split("Paused (1)")[1]
     assert 'data-refresh="/admin/cockpit/overview/"' in page
+    # Without JavaScript the whole page reloads itself instead:
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
     assert "<script>" not in page  # nothing inline: CSP script-src 'self'
     # Still the way to every model:
     assert "/admin/monitors/monitor/" in page and "/admin/incidents/incident/" in page
@@ -160,7 +167,13 @@ def test_the_engine_page_shows_locations_workers_and_beat(admin_client, fleet):
 def test_a_monitor_detail_charts_its_history_with_a_fixed_number_of_queries(
     admin_client, fleet, django_assert_num_queries
 ):
-    history(fleet)
+    fleet.locations = "USE,UK"
+    history(fleet, locations=("USE", "UK"))
+    LocationResult.objects.bulk_create(
+        LocationResult(monitor=fleet, location=loc, slot=NOW, checked_at=NOW, ok=False,
+                       status=Status.DOWN, error="HTTP 503")
+        for loc in ("USE", "UK")
+    )  # fmt: skip
     StatusEvent.objects.create(monitor=fleet, at=NOW - timedelta(minutes=14), from_status="up",
                                to_status="down", reason="HTTP 503")  # fmt: skip
     CheckResult.objects.bulk_create(
@@ -171,7 +184,7 @@ def test_a_monitor_detail_charts_its_history_with_a_fixed_number_of_queries(
     fleet.cert_expires_at = NOW + timedelta(days=20)
     fleet.save()
     admin_client.get(f"/admin/monitors/monitor/{fleet.pk}/detail/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = admin_client.get(f"/admin/monitors/monitor/{fleet.pk}/detail/")
     page = response.content.decode()
     assert page.count('<svg class="chart"') == 4
@@ -179,7 +192,28 @@ def test_a_monitor_detail_charts_its_history_with_a_fixed_number_of_queries(
     assert "uptime 98.958%" in page  # one hour of 24 with 15 of 60 failed
     assert "in 20 days" in page  # the certificate
     assert "Up → Down" in page and page.count("HTTP 503") >= 10
-    assert "<td>UK</td>" in page and "<td>USE</td>" in page
+    assert "<td>UK</td>" in page and "<td>USE</td>" in page  # each one's latest check
+    # A series per location in every chart, in the monitor's order, each its colour:
+    assert page.count('<polyline class="avg s0"') == 4
+    assert page.count('<polyline class="avg s1"') == 4
+    assert page.count('<span class="key s0"></span>USE') == 4
+    assert page.count('<span class="key s1"></span>UK') == 4
+    # UK's hours are 50 ms slower on average, and only USE had the bad hour:
+    last_day = page.split("Last 24 hours")[1].split("Last 7 days")[0]
+    assert "<td>97.917%</td>" in last_day and "<td>100.000%</td>" in last_day
+
+
+def test_a_location_added_later_charts_only_the_hours_it_was_checked(admin_client, fleet):
+    fleet.locations = "USE,UK"
+    fleet.save()
+    history(fleet, days=2)  # USE only
+    HourlyRollup.objects.create(monitor=fleet, location="UK", hour=NOW.replace(minute=0),
+                                checks=60, successes=60, total_response_ms=6000,
+                                max_response_ms=300)  # fmt: skip
+    page = admin_client.get(f"/admin/monitors/monitor/{fleet.pk}/detail/").content.decode()
+    last_day = page.split("Last 24 hours")[1].split("Last 7 days")[0]
+    assert last_day.count('<circle class="s1"') == 1
+    assert last_day.count('<circle class="s0"') == 24
 
 
 def test_the_monitor_list_shows_paused_sparklines_and_host_port(
@@ -214,3 +248,20 @@ def test_deleting_a_monitor_counts_its_checks_instead_of_listing_them(admin_clie
     admin_client.post(url, {"post": "yes"})
     assert not Monitor.objects.filter(pk=fleet.pk).exists()
     assert not CheckResult.objects.exists()
+
+
+def test_deleting_monitors_in_bulk_counts_their_checks_instead_of_listing_them(
+    admin_client, fleet, make_monitor
+):
+    other = make_monitor(name="Other")
+    CheckResult.objects.bulk_create(
+        CheckResult(monitor=m, location="USE", checked_at=NOW - timedelta(minutes=n), ok=True)
+        for m in (fleet, other)
+        for n in range(300)
+    )
+    chosen = {"action": "delete_selected", "_selected_action": [fleet.pk, other.pk]}
+    page = admin_client.post("/admin/monitors/monitor/", chosen).content.decode()
+    assert "check results: 600" in page.lower()
+    assert page.count("<li>") < 30
+    admin_client.post("/admin/monitors/monitor/", {**chosen, "post": "yes"})
+    assert not Monitor.objects.filter(pk__in=[fleet.pk, other.pk]).exists()

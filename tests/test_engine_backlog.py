@@ -40,6 +40,32 @@ def test_each_location_shows_its_lateness_and_its_overdue_monitors(make_monitor)
 
 
 @pytest.mark.django_db
+def test_the_banners_count_of_overdue_monitors_agrees_with_the_engine_page(
+    make_monitor, django_assert_num_queries
+):
+    on_time = make_monitor(name="a", locations="USE,UK", frequency=60)
+    slow = make_monitor(name="b", locations="USE,UK", frequency=600)
+    moved = make_monitor(name="moved off UK", locations="USE", frequency=60)
+    make_monitor(name="never checked", locations="UK", frequency=60)
+    make_monitor(name="paused", locations="UK", is_active=False)
+    checked(on_time, "USE", ago=10, late=0.01)
+    checked(on_time, "UK", ago=200, late=0.02)  # overdue at 60 s
+    checked(slow, "USE", ago=200, late=0.5)  # not overdue at 600 s
+    checked(slow, "UK", ago=1300, late=0.5)  # overdue at 600 s
+    checked(moved, "USE", ago=5, late=0.1)
+    checked(moved, "UK", ago=5, late=0.1)  # from before it left UK: not UK's any more
+    with django_assert_num_queries(2):
+        active, counted = backlog.overdue_by_location(NOW)
+    read = backlog.by_location(NOW)
+    assert active == 4
+    assert (
+        {c: (r.monitors, r.overdue) for c, r in counted.items()}
+        == {c: (r.monitors, r.overdue) for c, r in read.items()}
+        == {"UK": (3, 3), "USE": (3, 0)}
+    )
+
+
+@pytest.mark.django_db
 def test_monitors_due_long_ago_and_not_claimed_are_counted(make_monitor):
     make_monitor(next_check_at=NOW - timedelta(minutes=5))
     make_monitor(next_check_at=NOW - timedelta(seconds=5))

@@ -58,3 +58,41 @@ def test_an_incident_presents_itself_to_both_apis(make_monitor, category):
     assert bitup["monitors"] == ["Web-node-se01", "Netbox"]
     assert bitup["categories"] == ["Webbhotell"]
     assert [u["message"] for u in bitup["updates"]] == ["Investigating"]
+
+
+@pytest.mark.django_db(transaction=True)  # the page cache is dropped when a save commits
+@pytest.mark.usefixtures("page_cache")
+def test_the_newest_update_posted_in_the_admin_drives_page_feed_v2_and_badge(
+    admin_client, https_client, make_monitor
+):
+    web = make_monitor(name="Web", status="up")
+    incident = new_incident(name="Slow checkout")
+    incident.monitors.set([web])
+    form = {
+        "name": "Slow checkout", "severity": "degraded", "monitors": [web.pk],
+        "show_on_status_page": "on", "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    url = f"/admin/incidents/incident/{incident.pk}/change/"
+
+    def read_everywhere() -> tuple[str, str, str, str]:
+        page = https_client.get("/").content.decode()
+        feed = https_client.get("/feed.atom").content.decode()
+        v2 = https_client.get("/api/v2/incidents.json").json()["incidents"][0]
+        badge = https_client.get(f"/badge/monitor/{web.pk}.svg").content.decode()
+        return page, feed, v2["status"] + ":" + v2["incident_updates"][0]["body"], badge
+
+    assert "Degraded" in read_everywhere()[3]  # warm every cache with the first state
+    for status, message in (("monitoring", "Fix deployed"), ("resolved", "All good again")):
+        response = admin_client.post(url, {**form, "status": status, "message": message})
+        assert response.status_code == 302
+    page, feed, v2, badge = read_everywhere()
+    assert v2 == "resolved:All good again"  # newest first
+    assert feed.index("All good again") < feed.index("Fix deployed")
+    past = page.split('id="past"')[1]
+    assert '<span class="tag ok">Resolved</span>' in past
+    assert past.index("All good again") < past.index("Fix deployed")  # newest first
+    assert 'class="incident sev-degraded resolved"' in past
+    assert "Slow checkout" not in page.split('id="past"')[0].split("Incidents: Slow")[0]
+    assert "Degraded" not in badge and "Operational" in badge
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED and incident.message == "All good again"

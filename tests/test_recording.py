@@ -143,13 +143,45 @@ def test_pruning_drops_raw_results_after_the_retention_and_keeps_daily_rollups(
 ):
     settings.RESULT_RETENTION_DAYS = 7
     monitor = make_monitor()
-    for days in (40, 8, 6, 0):
+    for days in (100, 40, 8, 6, 0):
         record("USE", [outcome(monitor, T0 - timedelta(days=days))])
-    assert recording.prune(T0) == {"results": 2, "hourly_rollups": 1}
+    assert recording.prune(T0) == {"results": 3, "hourly_rollups": 1, "hourly_rollups_merged": 1}
     kept = CheckResult.objects.values_list("checked_at", flat=True)
     assert sorted(round((T0 - at) / timedelta(days=1)) for at in kept) == [0, 6]
-    assert HourlyRollup.objects.filter(monitor=monitor).count() == 3
-    assert DailyRollup.objects.filter(monitor=monitor).count() == 4
+    assert HourlyRollup.objects.filter(monitor=monitor).count() == 4  # 40 days ago: its day's
+    assert DailyRollup.objects.filter(monitor=monitor).count() == 5
+
+
+@pytest.mark.django_db
+def test_hours_past_the_hourly_retention_fold_into_one_row_per_location_and_day(
+    make_monitor, settings
+):
+    settings.TIME_ZONE = "Europe/Stockholm"  # in January days start at 23:00 UTC
+    monitor = make_monitor(locations="USE,UK")
+    day = T0 - timedelta(days=40)  # 21 January, 12:00 UTC
+    for hours in range(-12, 12):  # 00:05 to 23:05 UTC: the 21st's last 23 hours, the 22nd's first
+        at = day + timedelta(hours=hours, minutes=5)
+        record("USE", [outcome(monitor, at, SLOW if hours == 3 else OK)])
+        record("UK", [outcome(monitor, at, FAIL if hours == 3 else OK)])
+    recent = T0 - timedelta(days=2)
+    record("USE", [outcome(monitor, recent)])
+    before = rollup(HourlyRollup, monitor)
+    # The 22nd's first hour is where that day is kept: left where it is.
+    assert recording.prune(T0)["hourly_rollups_merged"] == 2 * 23
+    rows = HourlyRollup.objects.filter(monitor=monitor).order_by("location", "hour")
+    folded = [(r.location, r.hour, r.checks, r.successes, r.max_response_ms) for r in rows]
+    first, second = datetime(2026, 1, 20, 23, tzinfo=UTC), datetime(2026, 1, 21, 23, tzinfo=UTC)
+    assert folded == [
+        ("UK", first, 23, 22, 40),  # Stockholm's 21 January, the failure among its checks
+        ("UK", second, 1, 1, 40),  # the 22nd
+        ("USE", first, 23, 23, 900),
+        ("USE", second, 1, 1, 40),
+        ("USE", recent.replace(minute=0), 1, 1, 40),  # inside the retention: left alone
+    ]
+    # Nothing counted twice or lost:
+    assert sum(r[0] for r in rollup(HourlyRollup, monitor)) == sum(r[0] for r in before)
+    assert sum(r[2] for r in rollup(HourlyRollup, monitor)) == sum(r[2] for r in before)
+    assert recording.prune(T0)["hourly_rollups_merged"] == 0  # a second run finds nothing
 
 
 @pytest.mark.django_db(transaction=True)
@@ -175,5 +207,7 @@ def test_concurrent_workers_never_lose_a_count(make_monitor):
     for thread in threads:
         thread.join(60)
     assert not errors
-    assert rollup(HourlyRollup, monitor) == [(100, 100, 4000, 40)]
+    # Every location has its hour; the day is every location's together.
+    assert rollup(HourlyRollup, monitor) == [(25, 25, 1000, 40)] * 4
+    assert rollup(DailyRollup, monitor) == [(100, 100, 4000, 40)]
     assert LocationResult.objects.filter(monitor=monitor).count() == 4

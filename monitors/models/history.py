@@ -1,5 +1,6 @@
 """What happened to a monitor over time: raw results (kept for a retention),
-hourly and daily rollups (kept for the 90-day bars and uptime figures) and
+hourly rollups per location (the cockpit's response-time charts, the 24-hour
+uptime), daily rollups per monitor (the 90-day bars and uptime figures) and
 status changes (for incidents, alerts and the page)."""
 
 from django.db import models
@@ -50,12 +51,28 @@ class Rollup(models.Model):
         return 100.0 * self.successes / self.checks if self.checks else None
 
 
+# The location of hourly rollups written before they were kept per location:
+# all of the monitor's locations together (they age out with the retention).
+ALL_LOCATIONS = ""
+
+
 class HourlyRollup(Rollup):
+    """One monitor's checks from one location in one UTC hour: the cockpit
+    charts each location, the uptime readers sum the locations. Hours older
+    than the hourly retention are merged into one row a day
+    (``monitors.recording.prune``), kept at the day's first whole UTC hour."""
+
     hour = models.DateTimeField(help_text="Start of the UTC hour.")
+    # No choices: ALL_LOCATIONS is not a location, and the code is only read back.
+    location = models.CharField(max_length=8, blank=True, default=ALL_LOCATIONS)
 
     class Meta:
+        # The only index: (monitor, hour) first serves every reader's range
+        # scan; the location makes it one row per monitor, hour and location.
         constraints = [
-            models.UniqueConstraint(fields=["monitor", "hour"], name="hourly_rollup_unique")
+            models.UniqueConstraint(
+                fields=["monitor", "hour", "location"], name="hourly_rollup_unique"
+            )
         ]
 
 

@@ -1,6 +1,6 @@
 """The red banner on every admin page: its sentences are computed at most once
-every CACHE_SECONDS, so a busy admin does not re-read the engine's backlog on
-every click (at 10,000 monitors that is tens of thousands of rows)."""
+every CACHE_SECONDS, so a busy admin does not recount the engine's backlog on
+every click (``engine_report.alarm``: three aggregate queries)."""
 
 from django.core.cache import cache
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from monitors.performance import Point
+from monitors.performance import Point, Span
 
 
 def _label(at: datetime | date) -> str:
@@ -53,57 +53,72 @@ def sparkline(points: Sequence[Point], width: int = 96, height: int = 20) -> Saf
     )
 
 
-def response_chart(points: Sequence[Point], width: int = 520, height: int = 140) -> SafeString:
-    """Average (line) and slowest (shaded) response time per hour or day, and
-    the periods with failed checks marked red along the bottom axis."""
+SERIES_CLASSES = 6  # colours in cockpit.css: .s0 ... .s5, by a location's place in the monitor's
+
+
+def response_chart(span: Span, width: int = 520, height: int = 150) -> SafeString:
+    """Response time per hour or day, a series per location (``.s0``... in the
+    stylesheet): its average as a line, fastest-to-slowest shaded, and its
+    periods with failed checks marked red in its own lane under the axis. The
+    x axis is the span's periods, so the locations' points line up."""
     left, bottom = 44, 18
-    plot_w, plot_h = width - left - 4, height - bottom - 6
-    if not points:
+    lanes = max(len(span.series), 1)
+    plot_w, plot_h = width - left - 4, height - bottom - 6 - 4 * lanes
+    if not span.series:
         return mark_safe(  # noqa: S308 - numbers only
             f'<svg class="chart" width="{width}" height="{height}" role="img" '
             f'aria-label="no checks in this span"><text x="{left}" y="{height / 2:.0f}">'
             "No checks in this span.</text></svg>"
         )
-    peaks = [float(p.max_ms) for p in points if p.max_ms is not None]
+    slot = {at: n for n, at in enumerate(span.slots)}
+    step = plot_w / max(len(span.slots), 1)
+    peaks = [float(p.max_ms) for s in span.series for p in s.points if p.max_ms is not None]
     top, scale = _scale(peaks or [1.0], plot_h, 0)
-    step = plot_w / max(len(points), 1)
-    avg, peak, dots, failed = [], [], [], []
-    for n, p in enumerate(points):
-        x = left + step * (n + 0.5)
-        label = escape(_label(p.at))
-        if p.avg_ms is not None and p.max_ms is not None:
-            y_avg = 6 + plot_h - p.avg_ms * scale
-            avg.append(f"{x:.1f},{y_avg:.1f}")
-            peak.append(f"{x:.1f},{6 + plot_h - p.max_ms * scale:.1f}")
-            uptime = 100.0 * p.successes / p.checks if p.checks else 100.0
-            dots.append(
-                f'<circle cx="{x:.1f}" cy="{y_avg:.1f}" r="{max(2.0, min(step / 2, 4)):.1f}">'
-                f"<title>{label}: avg {p.avg_ms:.0f} ms, max {p.max_ms} ms, "
-                f"{uptime:.2f}% up ({p.checks} checks)</title></circle>"
-            )
-        if p.checks and p.successes < p.checks:
-            failed.append(
-                f'<rect x="{x - step / 2:.1f}" y="{6 + plot_h:.1f}" width="{step:.1f}" height="4">'
-                f"<title>{label}: {p.checks - p.successes} failed checks</title></rect>"
-            )
-    area = ""
-    if peak:
-        base = 6 + plot_h
-        first_x, last_x = peak[0].split(",")[0], peak[-1].split(",")[0]
-        area = f'<polygon class="max" points="{first_x},{base} {" ".join(peak)} {last_x},{base}"/>'
+    base = 6 + plot_h
+    layers, dots, failed = [], [], []
+    for lane, series in enumerate(span.series):
+        kind, name = f"s{series.index % SERIES_CLASSES}", escape(series.label)
+        avg, upper, lower = [], [], []
+        for p in series.points:
+            x = left + step * (slot[p.at] + 0.5)
+            label = escape(_label(p.at))
+            if p.avg_ms is not None and p.max_ms is not None:
+                y_avg = base - p.avg_ms * scale
+                avg.append(f"{x:.1f},{y_avg:.1f}")
+                upper.append(f"{x:.1f},{base - p.max_ms * scale:.1f}")
+                lower.append(f"{x:.1f},{base - (p.fastest_ms or p.avg_ms) * scale:.1f}")
+                uptime = 100.0 * p.successes / p.checks if p.checks else 100.0
+                fastest = f"min {p.min_ms:.0f} ms, " if p.min_ms is not None else ""
+                dots.append(
+                    f'<circle class="{kind}" cx="{x:.1f}" cy="{y_avg:.1f}" '
+                    f'r="{max(2.0, min(step / 2, 4)):.1f}"><title>{name} {label}: '
+                    f"avg {p.avg_ms:.0f} ms, {fastest}max {p.max_ms} ms, "
+                    f"{uptime:.2f}% up ({p.checks} checks)</title></circle>"
+                )
+            if p.checks and p.successes < p.checks:
+                failed.append(
+                    f'<rect x="{x - step / 2:.1f}" y="{base + 1 + 4 * lane:.1f}" '
+                    f'width="{step:.1f}" height="3"><title>{name} {label}: '
+                    f"{p.checks - p.successes} failed checks</title></rect>"
+                )
+        band = " ".join(upper + lower[::-1])
+        layers.append(
+            (f'<polygon class="max {kind}" points="{band}"/>' if band else "")
+            + f'<polyline class="avg {kind}" points="{" ".join(avg)}"/>'
+        )
     grid = "".join(
-        f'<line x1="{left}" x2="{width - 4}" y1="{6 + plot_h - f * plot_h:.1f}" '
-        f'y2="{6 + plot_h - f * plot_h:.1f}"/>'
-        f'<text x="{left - 4}" y="{10 + plot_h - f * plot_h:.1f}">{top * f:.0f}</text>'
+        f'<line x1="{left}" x2="{width - 4}" y1="{base - f * plot_h:.1f}" '
+        f'y2="{base - f * plot_h:.1f}"/>'
+        f'<text x="{left - 4}" y="{base + 4 - f * plot_h:.1f}">{top * f:.0f}</text>'
         for f in (0.0, 0.5, 1.0)
     )
+    names = ", ".join(escape(s.label) for s in span.series)
     return mark_safe(  # noqa: S308 - numbers and escaped labels only
         f'<svg class="chart" width="100%" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="response time in ms, average and maximum per period">'
-        f'<g class="grid">{grid}</g>{area}'
-        f'<polyline class="avg" points="{" ".join(avg)}"/>'
+        f'aria-label="response time in ms per period, average and range, for {names}">'
+        f'<g class="grid">{grid}</g>{"".join(layers)}'
         f'<g class="dots">{"".join(dots)}</g><g class="failed">{"".join(failed)}</g>'
-        f'<text class="axis" x="{left}" y="{height - 3}">{escape(_label(points[0].at))}</text>'
+        f'<text class="axis" x="{left}" y="{height - 3}">{escape(_label(span.slots[0]))}</text>'
         f'<text class="axis end" x="{width - 4}" y="{height - 3}">'
-        f"{escape(_label(points[-1].at))}</text></svg>"
+        f"{escape(_label(span.slots[-1]))}</text></svg>"
     )
