@@ -11,6 +11,7 @@ of the fan-out and of the sends.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_h19 .venv/bin/python bench/subscribers.py
 """
 
+import logging
 import os
 import sys
 import time
@@ -22,6 +23,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "statuspage.test_settings")
 import django  # noqa: E402
 
 django.setup()
+# aiosmtpd logs every SMTP command at INFO ("mail.log"), and the settings send
+# INFO to the console: 10,000 messages would bury the figures.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -84,6 +88,12 @@ def seed(hook_url: str) -> int:
 
 
 def main() -> None:
+    from statuspage.celery import app
+
+    # The incident's commit queues its fan-out, which the bench runs itself:
+    # the message must not reach this machine's shared broker (var/broker),
+    # where a `make run` worker would fan out its own database's notice 1.
+    app.conf.broker_url, app.conf.broker_transport = "memory://localhost", "memory"
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         run()

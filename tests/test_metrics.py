@@ -14,7 +14,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from alerts.delivery import send_and_log
 from alerts.messages import Message
-from core import metrics
 from core.enums import Status
 from monitors.models import Monitor
 from monitors.tasks import probe_batch
@@ -173,7 +172,29 @@ def test_every_process_writes_its_counts_where_the_scrape_reads_them():
     assert os.path.isdir(folder) and any(name.endswith(".db") for name in os.listdir(folder))
 
 
-def test_the_sample_grafana_dashboard_reads_only_metrics_the_product_exposes(scrape, client):
+def test_the_sample_grafana_dashboard_reads_only_metrics_the_product_exposes(
+    scrape, client, make_monitor, make_channel, answers
+):
+    """After one of each kind of activity (a check, an alert and a subscriber
+    notice sent, a page served), every metric a panel reads is in the scrape:
+    a counter with no sample yet is not, so this test makes each one count."""
+    from alerts.models import Notice, Subscriber
+    from alerts.subscribers.batch import send_batch
+    from alerts.subscribers.fanout import fan_out
+    from core.enums import Severity
+    from incidents.models import Incident
+
+    web = make_monitor(name="Web", target=answers.url("/ok"), retries=0, timeout=5)
+    assert probe_batch("USE", [[web.pk, datetime.now(UTC).isoformat()]]) == 1
+    refused = make_channel("webhook", f"http://127.0.0.1:{closed_port()}/hook")
+    message = Message(monitor_id=web.pk, monitor_name="Web", event="down", reason="HTTP 500",
+                      at=datetime.now(UTC), down_for_seconds=None)  # fmt: skip
+    send_and_log(refused, message)
+    Subscriber.objects.create(kind="webhook", address=f"http://127.0.0.1:{closed_port()}/h",
+                              secret="k", confirmed_at=datetime.now(UTC))  # fmt: skip
+    incident = Incident.objects.create(name="Down", severity=Severity.OUTAGE, message="m")
+    for batch in fan_out(Notice.objects.get(incident=incident).pk):
+        send_batch(batch)
     client.get("/")
     exposed = {name for name, _labels in scrape()}
     dashboard = json.loads((ROOT / "deploy" / "grafana" / "statuspage.json").read_text())
@@ -183,8 +204,5 @@ def test_the_sample_grafana_dashboard_reads_only_metrics_the_product_exposes(scr
         for target in panel["targets"]
         for name in re.findall(r"statuspage_[a-z_]+", target["expr"])
     }
-    defined = {f"{metric._name}_total" for metric in (metrics.checks, metrics.alert_deliveries,
-               metrics.subscriber_deliveries, metrics.http_requests)}  # fmt: skip
-    defined |= {f"{h._name}_bucket" for h in (metrics.check_duration, metrics.check_lateness)}
-    assert used - exposed <= defined, used - exposed - defined
+    assert used <= exposed, used - exposed
     assert len(used) >= 10

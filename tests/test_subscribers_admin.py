@@ -73,7 +73,10 @@ def test_export_then_import_brings_the_same_subscribers_back(https_admin_client,
     )
     assert response["Content-Type"].startswith("text/csv")
     exported = response.content
-    assert exported.startswith(b"kind,address,language,confirmed_at,monitors,categories,secret")
+    assert exported.startswith(
+        b"kind,address,language,confirmed_at,monitors,categories,component_updates\r\n"
+    )
+    assert b"s" * 64 not in exported  # a webhook's secret is shown once, not exported
     Subscriber.objects.all().delete()
 
     response = https_admin_client.post(
@@ -84,7 +87,27 @@ def test_export_then_import_brings_the_same_subscribers_back(https_admin_client,
     ann = Subscriber.objects.get(address="ann@example.test")
     assert ann.confirmed_at is not None and list(ann.monitors.all()) == [subscribers["web"]]
     assert Subscriber.objects.get(address="bob@example.test").language == "sv"
-    assert Subscriber.objects.get(kind="webhook").secret == "s" * 64
+    hook = Subscriber.objects.get(kind="webhook")
+    assert re.fullmatch(r"[0-9a-f]{64}", hook.secret) and hook.secret != "s" * 64
+    # The new secret is shown once, on the page the import leads to.
+    shown = https_admin_client.get(response["Location"]).content.decode()
+    assert f"https://hooks.example.test/x {hook.secret}" in shown
+    assert hook.secret not in https_admin_client.get(response["Location"]).content.decode()
+
+
+def test_an_import_keeps_a_webhook_secret_the_file_gives(https_admin_client, db):
+    """Moving from another page, whose receivers already check that secret."""
+    form = https_admin_client.get("/admin/alerts/subscriber/import/").content.decode()
+    assert "a webhook row without a secret gets a new one, shown once" in form
+    text = "kind,address,secret\nwebhook,https://hooks.example.test/y,known-to-the-receiver\n"
+    response = https_admin_client.post(
+        "/admin/alerts/subscriber/import/",
+        {"file": SimpleUploadedFile("s.csv", text.encode(), content_type="text/csv")},
+    )
+    assert response.status_code == 302
+    assert Subscriber.objects.get().secret == "known-to-the-receiver"
+    shown = https_admin_client.get(response["Location"]).content.decode()
+    assert "Imported 1" in shown and "known-to-the-receiver" not in shown
 
 
 def test_an_import_with_a_wrong_line_saves_nothing_and_names_the_line(https_admin_client, db):

@@ -1,14 +1,25 @@
 """Notices reach each confirmed subscriber once, in batches, without a query
 per subscriber; a redelivered task sends nothing twice; a failing webhook is
 retried with backoff and disabled after SUBSCRIBER_WEBHOOK_MAX_FAILURES;
-maintenance is announced when scheduled, started and completed."""
+maintenance is announced when scheduled, started and completed, unless staff
+untick "notify subscribers"; every attempt is counted for /metrics."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
 
-from alerts.models import DeliveryState, Notice, NoticeDelivery, NoticeKind, Subscriber
+from alerts.models import (
+    DeliveryState,
+    Notice,
+    NoticeDelivery,
+    NoticeKind,
+    NoticeState,
+    Subscriber,
+)
 from alerts.subscribers import fanout
 from alerts.subscribers.batch import send_batch
 from alerts.subscribers.notices import windows_opened_and_closed
@@ -16,6 +27,7 @@ from alerts.subscribers.retry import due_batches
 from core.enums import IncidentStatus, Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
+from tests.probe_servers import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +266,83 @@ def test_markup_in_an_incident_is_text_in_the_html_part(make_monitor, smtp_sink)
     message = email.message_from_bytes(smtp_sink.messages[0].content, policy=email.policy.default)
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def deliveries_counted(channel: str, result: str) -> float:
+    """statuspage_subscriber_deliveries_total as a scrape of /metrics adds it
+    up: from every process's files in PROMETHEUS_MULTIPROC_DIR."""
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    labels = {"channel": channel, "result": result}
+    return registry.get_sample_value("statuspage_subscriber_deliveries_total", labels) or 0.0
+
+
+def test_every_delivery_attempt_is_counted_by_channel_and_result(
+    make_monitor, smtp_sink, http_receiver, settings
+):
+    kinds = [("email", "sent"), ("email", "failed"), ("webhook", "sent"), ("webhook", "failed")]
+    before = {kind: deliveries_counted(*kind) for kind in kinds}
+    confirmed("ann@example.test")
+    confirmed("bob@example.test")
+    confirmed(http_receiver.url + "/hook", kind="webhook", secret="k")
+    confirmed(f"http://127.0.0.1:{closed_port()}/hook", kind="webhook", secret="k")
+    for batch in fanout.fan_out(the_notice(incident_on(make_monitor())).pk):
+        send_batch(batch)
+    assert len(smtp_sink.messages) == 2 and len(http_receiver.received) == 1
+
+    settings.EMAIL_PORT = closed_port()  # the next batch's mail connection is refused
+    incident = Incident.objects.create(name="Again", severity=Severity.OUTAGE, message="m")
+    batches = fanout.fan_out(the_notice(incident).pk)
+    assert [send_batch(b).failed for b in batches] == [2, 1]  # emails, then webhooks
+
+    grew = {kind: deliveries_counted(*kind) - before[kind] for kind in kinds}
+    assert grew == {
+        ("email", "sent"): 2, ("email", "failed"): 2,
+        ("webhook", "sent"): 2, ("webhook", "failed"): 2,
+    }  # fmt: skip
+
+
+def maintenance_form(monitor, start, **fields) -> dict:
+    local = timezone.localtime(start)
+    return {
+        "name": "DB upgrade", "message": "", "monitors": [monitor.pk],
+        "starts_at_0": f"{local:%Y-%m-%d}", "starts_at_1": f"{local:%H:%M:%S}",
+        "duration_hours": "1", "duration_minutes": "0", "recur_every": "", "recur_unit": "",
+        "recur_until_0": "", "recur_until_1": "", **fields,
+    }  # fmt: skip
+
+
+@pytest.mark.usefixtures("celery_eager")
+@pytest.mark.parametrize("ticked", [True, False])
+def test_staff_choose_whether_a_maintenance_is_announced(
+    https_admin_client, make_monitor, http_receiver, django_capture_on_commit_callbacks, ticked
+):
+    """The admin's "notify subscribers" box: ticked (what the form starts with),
+    the window is announced when saved, started and completed; unticked,
+    subscribers hear nothing of it at all."""
+    web = make_monitor(name="Web")
+    confirmed(http_receiver.url, kind="webhook", secret="k")
+    add = "/admin/maintenance/scheduledmaintenance/add/"
+    box = re.search(r'<input[^>]*name="notify_subscribers"[^>]*>', https_admin_client.get(add)
+                    .content.decode()).group(0)  # fmt: skip
+    assert " checked" in box  # on unless staff say no
+    start = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    form = maintenance_form(web, start, **({"notify_subscribers": "on"} if ticked else {}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = https_admin_client.post(add, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    for now in [start + timedelta(minutes=1), start + timedelta(hours=1, minutes=1)]:
+        with django_capture_on_commit_callbacks(execute=True):
+            windows_opened_and_closed(now)  # the scan: each new notice fans out on commit
+
+    events = [r.json()["event"] for r in http_receiver.received]
+    states = set(Notice.objects.values_list("state", flat=True))
+    assert Notice.objects.count() == 3  # scheduled, started, completed: noticed either way
+    if ticked:
+        assert events == [
+            "maintenance.scheduled", "maintenance.started", "maintenance.completed",
+        ]  # fmt: skip
+        assert states == {NoticeState.QUEUED}
+    else:
+        assert events == [] and not NoticeDelivery.objects.exists()
+        assert states == {NoticeState.SILENT}

@@ -32,9 +32,17 @@ def send(channel: NotificationChannel, message: Message) -> None:
     post_signed(channel.target, body, channel.secret)
 
 
-def post_signed(url: str, body: bytes, secret: str, headers: dict[str, str] | None = None) -> None:
+def post_signed(
+    url: str,
+    body: bytes,
+    secret: str,
+    headers: dict[str, str] | None = None,
+    session: requests.Session | None = None,
+) -> None:
     """POST the JSON ``body`` to ``url``, signed when there is a secret (the
-    subscribers' webhooks send theirs this way too); SendError unless 2xx."""
+    subscribers' webhooks send theirs this way too, through a ``session`` that
+    checks the address it connects to); SendError unless 2xx. Without a
+    session, ``requests.post``: staff chose the channel's URL."""
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "statuspage-alerts",
@@ -45,9 +53,8 @@ def post_signed(url: str, body: bytes, secret: str, headers: dict[str, str] | No
     try:
         # No redirects: they would carry the signed body to another address
         # (and turn the POST into a GET on 301/302).
-        response = requests.post(
-            url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False
-        )
+        post = session.post if session is not None else requests.post
+        response = post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
     except requests.RequestException as exc:
         raise SendError(f"{type(exc).__name__}: {exc}") from exc
     if not 200 <= response.status_code < 300:

@@ -107,7 +107,12 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("The export leaves webhooks' signing secrets out: a webhook row without "
+                    "a secret gets a new one, shown once after the import, to give to its "
+                    "receiver."),
+    )  # fmt: skip
 
 
 @admin.register(Subscriber)
@@ -228,6 +233,7 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
                                                "u": len(unconfirmed)},
                         messages.SUCCESS,
                     )  # fmt: skip
+                    self._show_new_secrets(request, result.new_secrets)
                     return redirect("admin:alerts_subscriber_changelist")
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
@@ -235,6 +241,17 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
         }  # fmt: skip
         status = 400 if errors or form.errors else 200
         return render(request, "admin/alerts/subscriber/import.html", context, status=status)
+
+    def _show_new_secrets(self, request: HttpRequest, hooks: list[Subscriber]) -> None:
+        """The secrets an import made, once (as a new webhook's is on saving):
+        the receivers need them to check the signatures."""
+        if hooks:
+            listing = "; ".join(f"{hook.address} {hook.secret}" for hook in hooks)
+            self.message_user(
+                request,
+                _("New signing secrets (shown only now), URL then secret: %s") % listing,
+                messages.WARNING,
+            )
 
 
 @admin.register(Notice)

@@ -2,7 +2,13 @@
 another status page, or back). Columns: kind, address, language,
 confirmed_at (ISO 8601; empty: not confirmed), monitors and categories (ids
 separated by spaces; both empty: everything), secret (webhooks' signing
-secret), component_updates (1: also components' status changes)."""
+secret), component_updates (1: also components' status changes).
+
+The export leaves the secret column out: a webhook's secret is shown once,
+when it is made, and a CSV file is copied, mailed and kept where a secret
+should not be. An import takes a secret when the file has one (moving from
+another page whose receivers know it); a webhook row without one gets a new
+secret, which the admin shows once after the import."""
 
 import csv
 import io
@@ -25,20 +31,21 @@ COLUMNS = [
     "kind", "address", "language", "confirmed_at", "monitors", "categories", "secret",
     "component_updates",
 ]  # fmt: skip
+EXPORTED = [column for column in COLUMNS if column != "secret"]
 
 
 def export(subscribers: Iterable[Subscriber]) -> str:
     """``subscribers`` must come with monitors and categories prefetched."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(EXPORTED)
     for s in subscribers:
         writer.writerow([
             s.kind, s.address, s.language,
             s.confirmed_at.isoformat() if s.confirmed_at else "",
             " ".join(str(m.pk) for m in s.monitors.all()),
             " ".join(str(c.pk) for c in s.categories.all()),
-            s.secret, "1" if s.component_updates else "",
+            "1" if s.component_updates else "",
         ])  # fmt: skip
     return out.getvalue()
 
@@ -48,6 +55,8 @@ class Imported:
     created: list[Subscriber] = field(default_factory=list)
     skipped: int = 0  # email addresses subscribed already
     errors: list[str] = field(default_factory=list)
+    # Webhooks that came without a secret and got a new one: to show once.
+    new_secrets: list[Subscriber] = field(default_factory=list)
 
 
 def _ids(text: str, known: set[int], what: str) -> list[int]:
@@ -75,10 +84,11 @@ def _row(raw: dict[str, str], monitors: set[int], categories: set[int]) -> dict[
             raise ValidationError("confirmed_at: an ISO 8601 time with its offset")
     if kind == SubscriberKind.WEBHOOK:
         confirmed = confirmed or datetime.now().astimezone()
+    secret = (raw.get("secret") or "").strip() if kind == SubscriberKind.WEBHOOK else ""
     return {
         "kind": kind, "address": address, "language": language, "confirmed_at": confirmed,
-        "secret": ((raw.get("secret") or "").strip() or new_secret())
-        if kind == SubscriberKind.WEBHOOK else "",
+        "secret": secret or (new_secret() if kind == SubscriberKind.WEBHOOK else ""),
+        "new_secret": kind == SubscriberKind.WEBHOOK and not secret,
         "monitors": _ids(raw.get("monitors") or "", monitors, "monitors"),
         "categories": _ids(raw.get("categories") or "", categories, "categories"),
         "component_updates": (raw.get("component_updates") or "").strip() in ("1", "true", "yes"),
@@ -116,8 +126,11 @@ def import_csv(text: str) -> Imported:
                 continue
             taken.add(row["address"])
             chosen_monitors, chosen_categories = row.pop("monitors"), row.pop("categories")
+            made_secret = row.pop("new_secret")
             subscriber = Subscriber.objects.create(**row)
             subscriber.monitors.set(chosen_monitors)
             subscriber.categories.set(chosen_categories)
             result.created.append(subscriber)
+            if made_secret:
+                result.new_secrets.append(subscriber)
     return result

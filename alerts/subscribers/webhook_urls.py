@@ -4,7 +4,9 @@ points at an address the server must not be made to call.
 ``validate_webhook_url`` is the one entry point (the subscribe form, the admin
 and every send use it). The address rule is the probe targets' own
 (monitors/networks.py: PROBE_ALLOWED_NETWORKS minus PROBE_BLOCKED_NETWORKS),
-so an operator limits what the server calls in one place.
+so an operator limits what the server calls in one place. This is the
+check on the name; guarded_http.py judges the address each send actually
+connects to, which DNS may have changed in between.
 """
 
 import ipaddress
