@@ -17,6 +17,22 @@ from statuspage.settings import *  # noqa: E402,F403
 PAGE_SNAPSHOT_DIR = tempfile.mkdtemp(prefix="statuspage-snapshots-")
 atexit.register(shutil.rmtree, PAGE_SNAPSHOT_DIR, ignore_errors=True)
 
+# The embedded broker's queues of this test process only: a task queued when a
+# test's transaction commits must not land in var/broker, where a `make run`
+# worker would run it against its own database.
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    _broker = tempfile.mkdtemp(prefix="statuspage-broker-")
+    atexit.register(shutil.rmtree, _broker, ignore_errors=True)
+    for _folder in ("queue", "processed", "control"):
+        os.mkdir(os.path.join(_broker, _folder))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": os.path.join(_broker, "queue"),
+        "data_folder_out": os.path.join(_broker, "queue"),
+        "processed_folder": os.path.join(_broker, "processed"),
+        "control_folder": os.path.join(_broker, "control"),
+    }
+
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
