@@ -1,6 +1,7 @@
 """The rules a monitor's settings must follow, in one place for every way in:
-the admin form (monitors/forms.py) and the v1 API (monitors/api/serializers.py)
-both call ``monitor_errors``; the probe engine parses headers with the same
+the admin form (monitors/forms.py) and the v1 API
+(statuspage/api/legituptime/monitor_serializer.py) both call
+``monitor_errors``; the probe engine parses headers with the same
 ``parse_headers``, so it never sends a header that could not have been saved.
 
 Django's ValidationError, which DRF turns into a 400 like its own. The

@@ -1,12 +1,15 @@
 """Both APIs are rate-limited per key, per client address and for failed key
 attempts; a 429 says when to come back and keeps each API's error shape."""
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache, caches
 
+from statuspage.api import bodylimit, ratelimit
 from statuspage.api.clientaddr import client_address, client_ip
+from statuspage.api.legituptime.dialect import MAX_BODY_BYTES
 from statuspage.api.ratelimit import Rate, hit
 from statuspage.models import RateCounter
 
@@ -85,6 +88,66 @@ def test_requests_without_a_key_count_as_failed_attempts(client, api_key, settin
     assert client.get("/v1/monitors").status_code == 429
     assert bitup(client, "sp_guess").status_code == 429
     assert bitup(client, api_key).status_code != 429
+
+
+class LaggingCounters:
+    """Counts every increment, as both stores do, but any read of a count
+    sees it from before the burst: a burst of concurrent requests that all
+    read before any of them has counted."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def incr(self, key: str, expires_at: float, now: float) -> int:
+        self.counts[key] += 1
+        return self.counts[key]
+
+    def get(self, key: str) -> int:
+        return 0
+
+
+def test_a_burst_of_failed_keys_is_refused_by_the_count_of_its_own_increments(
+    client, api_key, settings, monkeypatch
+):
+    settings.RATE_LIMIT_FAILED_KEYS = "5/60"
+    counters = LaggingCounters()
+    monkeypatch.setattr(ratelimit, "store", lambda: counters)
+    answers = [client.get("/v1/monitors").status_code for _ in range(4)]
+    answers += [bitup(client, "sp_guess").status_code for _ in range(4)]
+    # Exactly the limit gets a 401, however stale a read of the count would be.
+    assert answers == [401] * 5 + [429] * 3
+    assert bitup(client, api_key).status_code != 429
+
+
+def oversized(client, key: str | None = None, **headers):
+    """A v1 POST whose body is over the 1 MiB limit."""
+    if key is not None:
+        headers["HTTP_X_API_KEY"] = key
+    body = b'{"Name": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    return client.generic("POST", "/v1/monitors", body, "application/json", **headers)
+
+
+def test_an_address_over_its_limit_gets_a_429_before_its_oversized_body_is_read(
+    client, api_key, settings, monkeypatch
+):
+    settings.RATE_LIMIT_PER_ADDRESS = "3/60"
+    drained: list[int] = []
+
+    def drain(request) -> bool:
+        drained.append(len(drained))
+        return real_drain(request)
+
+    real_drain = bodylimit.drain
+    monkeypatch.setattr(bodylimit, "drain", drain)
+    assert oversized(client, api_key).status_code == 413
+    assert v1(client, api_key).status_code == 200  # one count a request, whoever answers it
+    assert oversized(client).status_code == 413  # a key or none
+    response = oversized(client, api_key)
+    assert response.status_code == 429 and response["Retry-After"].isdigit()
+    assert set(response.json()) == {"detail"}
+    assert len(drained) == 2  # the 429 read nothing of its body
+    assert v1(client, api_key).status_code == 429
+    assert oversized(client, api_key, REMOTE_ADDR="10.0.0.9").status_code == 413
 
 
 def test_the_database_counts_each_window_on_its_own_and_prunes_past_ones(db, settings):

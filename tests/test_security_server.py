@@ -2,7 +2,10 @@
 (``bin/run-all``: gunicorn and its access log, on the embedded default):
 rate limits that hold under a concurrent burst, a 413 the client can read,
 API keys that never reach the access log whole, and an admin lockout that
-locks the client out behind a proxy, not the proxy."""
+locks the client out behind a proxy, not the proxy. A second gunicorn, with
+the per-address and failed-key limits on (the first has them off, so its
+bursts meet only the per-key limit), holds those under a burst too, and
+throttles oversized bodies before it reads them."""
 
 import math
 import re
@@ -55,12 +58,17 @@ def server(tmp_path_factory, collected_static):
         product.print_logs()  # shown when a test failed
 
 
-def test_a_concurrent_burst_from_one_key_gets_no_more_than_its_limit(server):
-    key = server.keys[0]
-    # The whole burst inside one window of the limit.
-    left = math.ceil(time.time() / KEY_PERIOD) * KEY_PERIOD - time.time()
+def inside_one_window(period: int) -> None:
+    """Wait, if need be, until a minute of the limit's window is left: a
+    burst then falls inside one window."""
+    left = math.ceil(time.time() / period) * period - time.time()
     if left < 60:
         time.sleep(left + 1)
+
+
+def test_a_concurrent_burst_from_one_key_gets_no_more_than_its_limit(server):
+    key = server.keys[0]
+    inside_one_window(KEY_PERIOD)
 
     def get(_: int) -> int:
         url = f"{server.url}/v1/monitors"
@@ -143,3 +151,78 @@ def test_behind_a_proxy_failed_logins_lock_out_the_client_not_everyone(server):
     # Every client reaches gunicorn from the proxy's address, yet the owner
     # is not locked out with the guesser.
     assert login(server.url, "198.51.100.7", ADMIN_PASSWORD) == 302
+
+
+FAILED_KEY_LIMIT, ADDRESS_LIMIT, LIMITED_PERIOD = 10, 60, 3600
+BURSTS = 8
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory, collected_static):
+    """gunicorn as bin/run-all starts it, with the per-address and failed-key
+    limits on, behind one proxy (each test a client address of its own)."""
+    folder = tmp_path_factory.mktemp("limited-server")
+    env = product_env(
+        folder,
+        DJANGO_SETTINGS_MODULE="statuspage.settings",
+        RATE_LIMIT_PER_KEY="0",
+        RATE_LIMIT_PER_ADDRESS=f"{ADDRESS_LIMIT}/{LIMITED_PERIOD}",
+        RATE_LIMIT_FAILED_KEYS=f"{FAILED_KEY_LIMIT}/{LIMITED_PERIOD}",
+        TRUSTED_PROXY_COUNT="1",
+    )
+    product = Product(folder, env)
+    try:
+        product.install(collected_static)
+        product.keys = [product.api_key()]
+        product.start_web()
+        yield product
+    finally:
+        product.stop()
+        product.print_logs()
+
+
+def test_a_concurrent_burst_without_a_key_gets_no_more_than_the_failed_key_limit(
+    limited_server,
+):
+    inside_one_window(LIMITED_PERIOD)
+    url = f"{limited_server.url}/v1/monitors"
+
+    def burst(address: str) -> Counter[int]:
+        def get(_: int) -> int:
+            headers = {"X-Forwarded-For": address}
+            return requests.get(url, headers=headers, timeout=60).status_code
+
+        with ThreadPoolExecutor(16) as clients:
+            return Counter(clients.map(get, range(FAILED_KEY_LIMIT * 3)))
+
+    # Several bursts, each from an address of its own, to give a race every chance.
+    for n in range(BURSTS):
+        answers = burst(f"203.0.113.{100 + n}")
+        assert answers == {401: FAILED_KEY_LIMIT, 429: FAILED_KEY_LIMIT * 2}, n
+
+
+def test_an_address_over_its_limit_gets_a_429_for_an_oversized_post_it_can_read(
+    limited_server,
+):
+    inside_one_window(LIMITED_PERIOD)
+    base, key = limited_server.url, limited_server.keys[0]
+    client = {"X-API-Key": key, "X-Forwarded-For": "198.51.100.30"}
+    for _ in range(ADDRESS_LIMIT - 2):
+        assert requests.get(f"{base}/v1/monitors", headers=client, timeout=30).ok
+    bodies = [b'{"Name": "' + b"x" * (mib * 1024 * 1024) + b'"}' for mib in (2, 12)]
+
+    def post(n: int, headers: dict[str, str] = client) -> object:
+        try:
+            url, body = f"{base}/v1/monitors", bodies[n % 2]
+            return requests.post(url, data=body, headers=headers, timeout=60).status_code
+        except requests.RequestException as error:
+            return type(error).__name__
+
+    # The last two the limit allows are read and answered 413; the rest get a
+    # 429 without the server reading their bodies, and read it all the same.
+    with ThreadPoolExecutor(6) as clients:
+        answers = Counter(clients.map(post, range(12)))
+    assert answers == {413: 2, 429: 10}
+    assert requests.get(f"{base}/v1/monitors", headers=client, timeout=30).status_code == 429
+    # Another address has a limit of its own.
+    assert post(1, {"X-API-Key": key, "X-Forwarded-For": "198.51.100.31"}) == 413

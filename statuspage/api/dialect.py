@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
 V = TypeVar("V")
@@ -24,6 +24,18 @@ class Dialect:
     error_body: Callable[[str], dict[str, Any]]  # the dialect's error shape for a message
     throttled: Callable[[int], str]  # the 429 message for a wait in seconds
     max_body_bytes: int | None = None  # refused with 413 before anything reads it
+
+
+def too_many(dialect: Dialect, retry_after: int) -> HttpResponse:
+    """A 429 in ``dialect``'s error shape, saying when to come back (the rate
+    limits of guard.py, and of bodylimit.py before it reads a body)."""
+    response = JsonResponse(
+        dialect.error_body(dialect.throttled(retry_after)), status=429,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )  # fmt: skip
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def speaks(dialect: Dialect) -> Callable[[V], V]:

@@ -28,8 +28,6 @@ def _sql(template: str) -> str:
 class CounterStore(Protocol):
     def incr(self, key: str, expires_at: float, now: float) -> int: ...
 
-    def get(self, key: str) -> int: ...
-
 
 class CacheCounters:
     """Redis (or a per-process memory cache): its ``incr`` is atomic."""
@@ -43,9 +41,6 @@ class CacheCounters:
         except ValueError:  # expired between add and incr, or Redis is away
             cache.set(key, 1, timeout=timeout)
             return 1
-
-    def get(self, key: str) -> int:
-        return int(cache.get(key, 0))
 
 
 UPSERT = (
@@ -66,10 +61,6 @@ class DatabaseCounters:
             if count == 1:
                 cursor.execute(_sql(PRUNE), [now])
         return count
-
-    def get(self, key: str) -> int:
-        row = RateCounter.objects.filter(key=key).values_list("count", flat=True).first()
-        return row or 0
 
 
 def store() -> CounterStore:

@@ -1,10 +1,19 @@
 """Fixed-window request counters shared by every web process, counted
-atomically (statuspage/api/ratecounters.py: Redis, else the database)."""
+atomically (statuspage/api/ratecounters.py: Redis, else the database).
+
+A limit is decided by the count its own increment returns, never by a read
+before it: N concurrent requests that all read "one below the limit" would
+all pass, while N increments return N different counts.
+"""
 
 import math
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.http import HttpRequest
+
+from statuspage.api.clientaddr import client_address
 from statuspage.api.ratecounters import store
 
 
@@ -42,11 +51,10 @@ def hit(scope: str, ident: str, rate: Rate, now: float | None = None) -> int | N
     return None if count <= rate.limit else max(1, math.ceil(end - now))
 
 
-def exceeded(scope: str, ident: str, rate: Rate, now: float | None = None) -> int | None:
-    """Like hit() but without counting: seconds left when the limit is already spent."""
-    if rate.limit <= 0:
-        return None
-    now = time.time() if now is None else now
-    start, end = _window(rate, now)
-    count = store().get(_key(scope, ident, start))
-    return None if count < rate.limit else max(1, math.ceil(end - now))
+def address_hit(request: HttpRequest, dialect_name: str) -> int | None:
+    """Count ``request`` against RATE_LIMIT_PER_ADDRESS of its client address
+    in one dialect's bucket: hit()'s answer. Counted once a request, by
+    whichever middleware answers it: the body limit, before it reads an
+    oversized body (statuspage/api/bodylimit.py), else the guard (guard.py)."""
+    rate = Rate.parse(settings.RATE_LIMIT_PER_ADDRESS)
+    return hit(f"{dialect_name}:addr", client_address(request), rate)
