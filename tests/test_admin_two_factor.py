@@ -4,6 +4,7 @@ staff member when ADMIN_REQUIRE_2FA is on; API keys are unaffected."""
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from statuspage.twofactor import devices
@@ -121,3 +122,58 @@ def test_api_keys_are_unaffected(https_client, api_key, staff, require_2fa):
     response = https_client.get("/v1/monitors", HTTP_X_API_KEY=api_key)
     assert response.status_code == 200
     assert https_client.get(f"/api.php?key={api_key}&action=status").status_code == 200
+
+
+def set_up_app(staff) -> TOTPDevice:
+    """An app set up in another session (of the same staff member)."""
+    device = devices.unconfirmed_app_device(staff)
+    devices.confirm_app_device(device)
+    device.refresh_from_db()
+    return device
+
+
+def recovery_codes(staff) -> set[str]:
+    return set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+
+
+def test_a_session_from_before_the_app_cannot_move_it_or_make_recovery_codes(
+    client, staff, no_throttle
+):
+    assert log_in(client).status_code == 302  # the password alone: no app yet
+    device = set_up_app(staff)
+    codes = recovery_codes(staff)
+    assert client.get("/admin/").status_code == 200  # the session keeps its standing ...
+
+    # ... but changes nothing of the second factor without it: log in with the code first.
+    response = client.get("/admin/two-factor/?again=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/two-factor/%3Fagain%3D1"
+    assert TOTPDevice.objects.filter(user=staff).count() == 1  # no new key was made
+    assert client.get("/admin/").status_code == 302  # logged out
+    log_in(client)
+    response = client.post("/admin/two-factor/", {"new_recovery_codes": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert recovery_codes(staff) == codes
+
+    # Verified by the app, the same page does both.
+    assert log_in(client, current_code(device)).status_code == 302
+    page = client.post("/admin/two-factor/", {"new_recovery_codes": "1"})
+    assert page.status_code == 200 and set(page.context["codes"]) == recovery_codes(staff) != codes
+    page = client.get("/admin/two-factor/?again=1")
+    assert page.status_code == 200 and b"two-factor-key" in page.content
+
+
+def test_with_2fa_required_a_session_from_before_the_app_is_sent_to_log_in_with_it(
+    client, staff, require_2fa, no_throttle
+):
+    assert log_in(client).status_code == 302
+    device = set_up_app(staff)
+    # The admin sends it to the two-factor page, which shows no key but asks for the code.
+    assert client.get("/admin/monitors/monitor/")["Location"] == "/admin/two-factor/"
+    response = client.get("/admin/two-factor/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/two-factor/"
+    assert TOTPDevice.objects.filter(user=staff).count() == 1
+    response = log_in(client, current_code(device))
+    assert response.status_code == 302
+    assert client.get("/admin/monitors/monitor/").status_code == 200

@@ -21,6 +21,15 @@ class StaffTwoFactorMiddleware:
     ADMIN_REQUIRE_2FA, one without an app is sent to set it up; nothing else
     in the admin opens until they have. Only the admin is guarded: the APIs
     authenticate by key, the public page by nothing.
+
+    Setting up is trust on first use: until a staff member has an app, their
+    password is all there is to ask for, so whoever first logs in with it
+    sets up the app, and from then on holds the account. That is how
+    enrolment works: give each staff member a password only they know and
+    have them set up the app at their first login (one locked out by an app
+    they did not set up asks a superuser to delete its TOTP device). Once an
+    app is set up, moving it or making new recovery codes takes a session
+    verified with it (views.py).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -3,8 +3,11 @@ when they logged in, so the admin's guard (middleware.py) costs no query on
 each page for staff without one (most, while ADMIN_REQUIRE_2FA is off).
 
 One who sets up an app later is verified in that session at once; another
-session of theirs from before keeps its standing until it ends, as any
-session does (it was opened with the password that was required then).
+session of theirs from before keeps its standing in the admin until it ends,
+as any session does (it was opened with the password that was required
+then), but not on the two-factor page: moving the app or making new recovery
+codes takes a session verified with it (views.py logs that one out and asks
+for the code at the login).
 """
 
 from typing import Any

@@ -4,9 +4,12 @@ from typing import cast
 import segno
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import logout
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -22,6 +25,11 @@ def _key_in_groups(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _verified(request: HttpRequest) -> bool:
+    """Logged in with a second factor this session (django-otp's OTPMiddleware)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 def _page(request: HttpRequest, template: str, **context: object) -> TemplateResponse:
     return TemplateResponse(
         request,
@@ -34,13 +42,23 @@ def _page(request: HttpRequest, template: str, **context: object) -> TemplateRes
 @staff_member_required
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code (or type the key), confirm
-    with the app's current code, get recovery codes (shown this once)."""
+    with the app's current code, get recovery codes (shown this once).
+
+    Once the app is set up, this page moves it or makes new recovery codes
+    only for a session verified with it: one opened with the password alone
+    (before the app was set up) logs in again with the code first."""
     user = cast(AbstractBaseUser, request.user)  # staff_member_required
+    has_app = devices.has_second_factor(user)
+    if has_app and not _verified(request):
+        # The admin's login asks for the code (and django-axes counts the
+        # tries); it opens nothing for a user who is still logged in.
+        logout(request)
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if request.method == "POST" and "new_recovery_codes" in request.POST:
-        if not devices.has_second_factor(user):
+        if not has_app:
             return _page(request, "setup.html", form=ConfirmCodeForm())
         return _page(request, "recovery_codes.html", codes=devices.new_recovery_codes(user))
-    if devices.has_second_factor(user) and "again" not in request.GET:
+    if has_app and "again" not in request.GET:
         return _page(request, "enabled.html")
     device = devices.unconfirmed_app_device(user)
     form = ConfirmCodeForm(request.POST or None)
