@@ -48,7 +48,7 @@ class Monitor(models.Model):
     port = models.PositiveIntegerField(_("port"), null=True, blank=True)
     locations = models.CharField(
         _("locations"), max_length=100, default=enums.Location.USE,
-        help_text=_("Comma-separated probe locations, each a Celery queue: ")
+        help_text=_("Where the checks are made from, comma-separated location codes: ")
         + ", ".join(enums.Location.values),
     )  # fmt: skip
     frequency = models.PositiveIntegerField(
