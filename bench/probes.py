@@ -2,8 +2,10 @@
 
 PostgreSQL (a database of its own), Redis, Celery beat, one housekeeping
 worker and N probe workers (threads pool) check HTTP monitors, each on its own
-URL of a local nginx that answers 200. Each phase creates its monitors spread
-evenly over a 30 s frequency, runs for a set time, then prints:
+URL of a local nginx that answers 200. Each phase creates its monitors at a 30 s
+frequency, starts them (each on its grid, monitors/phase.py; or all created
+at once, as an import makes them; or running, then the engine restarted),
+runs for a set time, then prints:
 
 - checks completed per second (results recorded in the database);
 - schedule lateness p50/p99/max: the probe's start minus its due time, from
@@ -21,6 +23,7 @@ Traffic goes to 127.0.0.1 only. Usage (as root, which installs nginx and wrk
 from Debian when missing)::
 
     .venv/bin/python bench/probes.py [--monitors 10000] [--peak 30000] [--burst 10000]
+        [--created 10000] [--restart 10000]
 """
 
 import argparse
@@ -290,17 +293,34 @@ def wait_for_canary(count: int, engine: dict, timeout: float = 120) -> None:
         time.sleep(0.5)
 
 
-def activate(count: int, start: datetime, spread: bool = True) -> None:
-    """Spread the monitors' first checks evenly over one interval from
-    ``start``, or make them all due at ``start``."""
+def activate(count: int, start: datetime, how: str = "spread") -> None:
+    """Start the monitors: "spread", each due at its grid's first slot from
+    ``start`` (as a running engine keeps them); "created", none due yet (as
+    an import or the API makes them: due at once, then on their grids);
+    "burst", all due at ``start`` (as after the engine was down)."""
     from django.db import connection
 
+    from monitors.phase import grid_at_or_after
+
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE monitors_monitor SET is_active = true, next_check_at = "
-            "%s + (id - 1) * make_interval(secs => %s) WHERE id <= %s",
-            [start, FREQUENCY / count if spread else 0, count],
-        )
+        if how == "spread":
+            step = timedelta(seconds=FREQUENCY)
+            for first in range(1, count + 1, 5000):
+                ids = range(first, min(first + 5000, count + 1))
+                values = ", ".join(["(%s, %s::timestamptz)"] * len(ids))
+                params: list = []
+                for pk in ids:
+                    params += [pk, grid_at_or_after(pk, step, start)]
+                cursor.execute(
+                    "UPDATE monitors_monitor m SET is_active = true, next_check_at = v.at "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(id, at) WHERE m.id = v.id",
+                    params,
+                )
+        else:
+            cursor.execute(
+                "UPDATE monitors_monitor SET is_active = true, next_check_at = %s WHERE id <= %s",
+                [start if how == "burst" else None, count],
+            )
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -314,8 +334,15 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     )
 
 
-def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dict:
+def run_phase(
+    count: int, seconds: int, args, nginx: Nginx, folder: Path, how: str = "spread"
+) -> dict:
+    """``count`` monitors started as ``how`` says (activate()), measured
+    over ``seconds``. "created": measured from one interval on (the first
+    checks all come at once, by design). "restart": spread, then the engine
+    is stopped for 10 s and started again, measured from its restart."""
     from monitors.models import CheckResult
+    from monitors.phase import EPOCH, phase
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
     env = engine_env(folder, prefix)
@@ -324,8 +351,15 @@ def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dic
     engine = start_engine(env, args.workers, args.threads, folder)
     wait_for_canary(count, engine)
     t0 = datetime.now(UTC) + timedelta(seconds=5)
-    activate(count, t0)
-    window_start, window_end = t0 + timedelta(seconds=2), t0 + timedelta(seconds=seconds)
+    activate(count, t0, "created" if how == "created" else "spread")
+    window_start = t0 + timedelta(seconds=2 + (FREQUENCY if how == "created" else 0))
+    if how == "restart":
+        time.sleep(max(0.0, (t0 - datetime.now(UTC)).total_seconds()) + FREQUENCY)
+        stop_engine(engine)
+        time.sleep(10)
+        engine = start_engine(env, args.workers, args.threads, folder)
+        window_start = datetime.now(UTC)
+    window_end = window_start + timedelta(seconds=seconds)
     time.sleep(max(0.0, (window_start - datetime.now(UTC)).total_seconds()))
     postmaster = [pid for pid in processes_named("postgres") if _stat(pid)[1] == "1"]
     groups = {name: [p.pid for p in procs] for name, procs in engine.items()}
@@ -342,10 +376,12 @@ def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dic
     clean_redis(prefix)
 
     span = (window_end - window_start).total_seconds()
-    step = FREQUENCY / count
+    step = timedelta(seconds=FREQUENCY)
+    bases = {pk: (EPOCH + phase(pk, step)).timestamp() for pk in range(1, count + 1)}
 
     def lateness(pk: int, at: float) -> float:
-        base = t0.timestamp() + (pk - 1) * step
+        """From the slot of the monitor's grid (monitors/phase.py) it ran for."""
+        base = bases[pk]
         k = (at - base + 0.5) // FREQUENCY  # a hit up to 0.5 s early is that slot's
         return at - (base + k * FREQUENCY)
 
@@ -370,10 +406,11 @@ def run_phase(count: int, seconds: int, args, nginx: Nginx, folder: Path) -> dic
     expected = {
         (pk, round(slot, 1))
         for pk in range(1, count + 1)
-        for slot in _slots(t0.timestamp() + (pk - 1) * step, window_start.timestamp(), due_until)
+        for slot in _slots(bases[pk], window_start.timestamp(), due_until)
     }
     return {
         "monitors": count,
+        "how": how,
         "needed": count / FREQUENCY,
         "done": len(started) / span,
         "start": percentiles(started),
@@ -394,7 +431,7 @@ def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
     engine = start_engine(engine_env(folder, prefix), args.workers, args.threads, folder)
     wait_for_canary(count, engine)
     t0 = datetime.now(UTC) + timedelta(seconds=3)
-    activate(count, t0, spread=False)
+    activate(count, t0, "burst")
     checks = CheckResult.objects.filter(monitor_id__lte=count)
     deadline = time.monotonic() + 90
     while checks.count() < count and time.monotonic() < deadline:
@@ -429,11 +466,18 @@ def clean_redis(prefix: str) -> None:
         client.delete(*keys)
 
 
+HOW = {
+    "spread": "running on their grids",
+    "created": "created at once, then started (from one interval on)",
+    "restart": "after the engine was stopped for 10 s and restarted",
+}
+
+
 def report(phase: dict) -> None:
     p50, p99, worst = phase["start"]
     a50, a99, aworst = phase["arrival"]
     print(
-        f"\n{phase['monitors']:,} monitors at {FREQUENCY} s: "
+        f"\n{phase['monitors']:,} monitors at {FREQUENCY} s, {HOW[phase['how']]}: "
         f"{phase['needed']:.0f} checks/s needed, {phase['done']:.0f} checks/s completed"
     )
     print(f"  lateness, probe start - due:   p50 {p50:.3f} s  p99 {p99:.3f} s  max {worst:.3f} s")
@@ -454,6 +498,10 @@ def main() -> None:
     parser.add_argument("--monitors", type=int, default=10_000, help="sustained phase")
     parser.add_argument("--peak", type=int, default=30_000, help="peak phase (0: skip)")
     parser.add_argument("--burst", type=int, default=10_000, help="all due at once (0: skip)")
+    parser.add_argument("--created", type=int, default=10_000,
+                        help="created at once, then started (0: skip)")  # fmt: skip
+    parser.add_argument("--restart", type=int, default=10_000,
+                        help="restarted after a 10 s stop (0: skip)")  # fmt: skip
     parser.add_argument("--seconds", type=int, default=45, help="length of each phase")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="probe workers")
     parser.add_argument("--threads", type=int, default=16, help="threads per probe worker")
@@ -478,6 +526,10 @@ def main() -> None:
         for count in (args.monitors, args.peak):
             if count:
                 report(run_phase(count, args.seconds, args, nginx, folder))
+        if args.created:
+            report(run_phase(args.created, args.seconds, args, nginx, folder, "created"))
+        if args.restart:
+            report(run_phase(args.restart, args.seconds, args, nginx, folder, "restart"))
         if args.burst:
             run_burst(args.burst, args, nginx, folder)
     finally:

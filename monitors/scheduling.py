@@ -1,17 +1,21 @@
 """Claiming due monitors: the schedule lives in the monitor rows.
 
-A monitor's checks fall on a grid, ``next_check_at + k × frequency``. Each
-dispatch tick claims the monitors whose slot comes before ``now + lookahead``
-and moves ``next_check_at`` to the following slot of the same grid, so the
-schedule never drifts however late a tick runs. A monitor that fell far behind
-(beat stopped, say) runs once for its latest slot, not once per missed slot.
-A new monitor (no ``next_check_at``) or one saved since it was last claimed
-(``updated_at > claimed_at``) is due at once and gets a new grid from now.
+A monitor's checks fall on its grid, ``EPOCH + phase + k × frequency``, the
+phase a stable spread by its id (monitors/phase.py), so any number of
+monitors of one interval fall due evenly across it, however and whenever
+they were made, and a restart leaves that so. Each dispatch tick claims the
+monitors whose slot comes before ``now + lookahead`` and moves
+``next_check_at`` to the grid's following slot, so the schedule never drifts
+however late a tick runs. A monitor that fell far behind (beat stopped, say)
+runs once, at once, not once per missed slot; its next check is back on its
+grid. A new monitor (no ``next_check_at``) or one saved since it was last
+claimed (``updated_at > claimed_at``) is due at once, then on its grid. A
+check is never followed by the next within half an interval.
 
-The claim is atomic: on PostgreSQL one ``UPDATE ... RETURNING`` over rows
-locked with ``FOR UPDATE SKIP LOCKED``; elsewhere a conditional UPDATE per row
-that must still see the values it read. Two dispatchers at once never claim
-the same slot.
+The claim is atomic: on PostgreSQL the rows are locked with ``FOR UPDATE
+SKIP LOCKED`` and updated in the same transaction; elsewhere a conditional
+UPDATE per row that must still see the values it read. Two dispatchers at
+once never claim the same slot. Both compute the slots with ``slots()``.
 
 Claims look ahead by a little more than one tick, and the probe waits for its
 slot, so checks start on time instead of up to a tick late.
@@ -19,7 +23,6 @@ slot, so checks start on time instead of up to a tick late.
 
 import logging
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from core.locations import location_codes
 from monitors.models import Monitor
+from monitors.phase import grid_at_or_after
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +70,16 @@ def lookahead() -> timedelta:
 
 
 def slots(
-    next_check_at: datetime | None, frequency: int, now: datetime, *, rescheduled: bool = False
+    monitor_id: int,
+    next_check_at: datetime | None,
+    frequency: int,
+    now: datetime,
+    *,
+    rescheduled: bool = False,
 ) -> tuple[datetime, datetime]:
-    """The slot a claim at ``now`` runs, and the one after it, on the grid."""
+    """The slot a claim at ``now`` runs, and the next one: the first slot of
+    the monitor's grid at least half an interval after both (so a late check,
+    or a first one, is not followed by the next within seconds)."""
     step = timedelta(seconds=max(frequency, MIN_FREQUENCY))
     if next_check_at is None or rescheduled:
         slot = now
@@ -76,76 +87,54 @@ def slots(
         slot = next_check_at
     else:  # late: the latest slot not after now, the missed ones are skipped
         slot = next_check_at + ((now - next_check_at) // step) * step
-    following = slot + step
-    if following - now < step / 2:
-        # A late check runs now; the grid's next slot would follow it within
-        # half an interval (after a stall), so that one is skipped too.
-        following += step
-    return slot, following
+    return slot, grid_at_or_after(monitor_id, step, max(slot, now) + step / 2)
 
 
-_CLAIM_RESCHEDULED_PG = """
-WITH picked AS (
-    SELECT id FROM monitors_monitor
-    WHERE is_active AND (next_check_at IS NULL OR updated_at > claimed_at)
-    ORDER BY id LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE monitors_monitor m
-SET next_check_at = %(now)s + make_interval(secs => GREATEST(m.frequency, %(min_frequency)s)),
-    claimed_at = GREATEST(%(now)s, m.updated_at)
-FROM picked WHERE m.id = picked.id
-RETURNING m.id, %(now)s, m.frequency, m.locations, %(now)s
+_ROW = ["pk", "next_check_at", "frequency", "locations", "updated_at", "claimed_at"]
+_Row = tuple[int, datetime | None, int, str, datetime, datetime | None]
+
+
+def _claim(row: _Row, now: datetime) -> tuple[Claim, datetime, datetime]:
+    """The claim of a row read as due, with its new next_check_at and claimed_at."""
+    pk, next_check_at, frequency, locations, updated_at, claimed_at = row
+    rescheduled = claimed_at is not None and updated_at > claimed_at
+    slot, following = slots(pk, next_check_at, frequency, now, rescheduled=rescheduled)
+    due_since = now if next_check_at is None or rescheduled else next_check_at
+    claim = Claim(
+        pk, slot, max(frequency, MIN_FREQUENCY), tuple(location_codes(locations)), due_since
+    )
+    return claim, following, max(now, updated_at)
+
+
+_MOVE_PG = """
+UPDATE monitors_monitor m SET next_check_at = v.next_check_at, claimed_at = v.claimed_at
+FROM (VALUES {values}) AS v(id, next_check_at, claimed_at) WHERE m.id = v.id
 """
-
-_CLAIM_DUE_PG = """
-WITH due AS (
-    SELECT id, next_check_at AS due_since FROM monitors_monitor
-    WHERE is_active AND next_check_at <= %(horizon)s
-    ORDER BY next_check_at LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
-), stepped AS (
-    SELECT due.*, GREATEST(m.frequency, %(min_frequency)s) AS step
-    FROM due JOIN monitors_monitor m ON m.id = due.id
-), slotted AS (
-    SELECT id, due_since, step, CASE
-        WHEN due_since > %(now)s THEN due_since
-        ELSE due_since + make_interval(
-            secs => floor(extract(epoch FROM %(now)s - due_since) / step) * step
-        )
-    END AS slot
-    FROM stepped
-)
-UPDATE monitors_monitor m
-SET next_check_at = s.slot + make_interval(secs => s.step * CASE
-        -- as slots() does: skip a next slot within half an interval of now
-        WHEN s.slot + make_interval(secs => s.step) - %(now)s < make_interval(secs => s.step / 2.0)
-        THEN 2 ELSE 1 END),
-    claimed_at = GREATEST(%(now)s, m.updated_at)
-FROM slotted s WHERE m.id = s.id
-RETURNING m.id, s.slot, m.frequency, m.locations, s.due_since
-"""
-
-
-def _claims(rows: Iterable[tuple[int, datetime, int, str, datetime]]) -> list[Claim]:
-    return [
-        Claim(pk, slot, max(frequency, MIN_FREQUENCY), tuple(location_codes(locations)), due_since)
-        for pk, slot, frequency, locations, due_since in rows
-    ]
 
 
 def _claim_postgresql(now: datetime, horizon: datetime, limit: int) -> list[Claim]:
-    params: dict[str, datetime | int] = {
-        "now": now,
-        "horizon": horizon,
-        "min_frequency": MIN_FREQUENCY,
-    }
     claims: list[Claim] = []
     # New and edited monitors first: one also due by its old grid is re-anchored.
-    for sql in (_CLAIM_RESCHEDULED_PG, _CLAIM_DUE_PG):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, {**params, "limit": limit - len(claims)})
-            claims += _claims(cursor.fetchall())
+    for due in (
+        Q(next_check_at__isnull=True) | Q(updated_at__gt=F("claimed_at")),
+        Q(next_check_at__lte=horizon),
+    ):
+        with transaction.atomic():
+            rows = (
+                Monitor.objects.filter(due, is_active=True)
+                .select_for_update(skip_locked=True)
+                .order_by(F("next_check_at").asc(nulls_first=True), "pk")
+                .values_list(*_ROW)[: limit - len(claims)]
+            )
+            taken = [_claim(row, now) for row in rows]
+            if taken:
+                params: list[int | datetime] = []
+                for claim, following, claimed_at in taken:
+                    params += [claim.monitor_id, following, claimed_at]
+                values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(taken))
+                with connection.cursor() as cursor:
+                    cursor.execute(_MOVE_PG.format(values=values), params)
+            claims += [claim for claim, _, _ in taken]
         if len(claims) >= limit:
             break
     return claims
@@ -162,21 +151,16 @@ def _claim_conditional(now: datetime, horizon: datetime, limit: int) -> list[Cla
         rows = (
             Monitor.objects.filter(due, is_active=True)
             .order_by(F("next_check_at").asc(nulls_first=True), "pk")
-            .values_list(
-                "pk", "next_check_at", "frequency", "locations", "updated_at", "claimed_at"
-            )
+            .values_list(*_ROW)
         )
-        for pk, next_check_at, frequency, locations, updated_at, claimed_at in rows[:limit]:
-            rescheduled = claimed_at is not None and updated_at > claimed_at
-            slot, following = slots(next_check_at, frequency, now, rescheduled=rescheduled)
+        for row in rows[:limit]:
+            claim, following, claimed_at = _claim(row, now)
             # Taken only if nobody claimed it since we read it.
-            taken = Monitor.objects.filter(
-                pk=pk, next_check_at=next_check_at, claimed_at=claimed_at
-            ).update(next_check_at=following, claimed_at=max(now, updated_at))
-            if taken:
-                due_since = now if next_check_at is None or rescheduled else next_check_at
-                claims.append((pk, slot, frequency, locations, due_since))
-    return _claims(claims)
+            if Monitor.objects.filter(pk=row[0], next_check_at=row[1], claimed_at=row[5]).update(
+                next_check_at=following, claimed_at=claimed_at
+            ):
+                claims.append(claim)
+    return claims
 
 
 def claim_due(now: datetime | None = None, limit: int = CLAIM_CHUNK) -> list[Claim]:

@@ -10,6 +10,7 @@ from django.db import connection, connections, transaction
 
 from monitors import scheduling
 from monitors.models import Monitor
+from monitors.phase import grid_at_or_after
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -23,36 +24,84 @@ def next_check(monitor: Monitor) -> datetime:
     return monitor.next_check_at
 
 
+def grid(monitor: Monitor, at: datetime) -> datetime:
+    """The monitor's first slot not before ``at``."""
+    return grid_at_or_after(monitor.pk, timedelta(seconds=monitor.frequency), at)
+
+
 @pytest.mark.django_db
-def test_a_new_monitor_is_due_at_once_and_then_every_frequency(make_monitor):
+def test_a_new_monitor_is_due_at_once_and_then_on_its_grid(make_monitor):
     monitor = make_monitor(frequency=60)
     assert claimed(T0) == {monitor.pk: T0}
-    assert next_check(monitor) == T0 + timedelta(seconds=60)
-    assert claimed(T0 + timedelta(seconds=50)) == {}
+    # Its grid's first slot at least half an interval on: within 30 to 90 s.
+    following = next_check(monitor)
+    assert following == grid(monitor, T0 + timedelta(seconds=30))
+    assert timedelta(seconds=30) <= following - T0 < timedelta(seconds=90)
+    assert claimed(following - timedelta(seconds=8)) == {}
     # Claimed a little ahead (the probe waits for its slot), on the slot itself.
-    assert claimed(T0 + timedelta(seconds=58)) == {monitor.pk: T0 + timedelta(seconds=60)}
+    assert claimed(following - timedelta(seconds=2)) == {monitor.pk: following}
+    assert next_check(monitor) == following + timedelta(seconds=60)
 
 
 @pytest.mark.django_db
 def test_the_schedule_does_not_drift_however_late_the_ticks(make_monitor):
-    monitor = make_monitor(frequency=30, next_check_at=T0)
+    start = T0 + timedelta(seconds=7)
+    monitor = make_monitor(frequency=30)
+    monitor.next_check_at = first = grid(monitor, start)
+    monitor.save()
+    claimed(first - timedelta(seconds=60))  # the save re-anchors it: claimed at once, then
+    first = next_check(monitor)
     rng = random.Random(6)
     slots = []
     for k in range(200):
-        tick = T0 + timedelta(seconds=30 * k + rng.uniform(-2.5, 2.5))
+        tick = first + timedelta(seconds=30 * k + rng.uniform(-2.5, 2.5))
         slots += claimed(tick).values()
-    assert slots == [T0 + timedelta(seconds=30 * k) for k in range(200)]
-    assert next_check(monitor) == T0 + timedelta(seconds=30 * 200)
+    assert slots == [first + timedelta(seconds=30 * k) for k in range(200)]
+    assert next_check(monitor) == first + timedelta(seconds=30 * 200)
+
+
+@pytest.mark.django_db
+def test_monitors_made_at_once_fall_due_evenly_across_their_interval(make_monitor):
+    """An import of a thousand monitors: the first checks come at once, every
+    later round is spread flat over the interval, and stays so."""
+    Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target="https://x.test/", frequency=30)
+        for n in range(1000)
+    )
+    assert len(scheduling.claim_all(T0)) == 1000
+    due = Monitor.objects.values_list("next_check_at", flat=True)
+    seconds = [(at - T0).total_seconds() for at in due]
+    assert min(seconds) >= 15 and max(seconds) < 45
+    # Every second of the interval gets its share, never more than twice it.
+    per_second = [0] * 30
+    for second in seconds:
+        per_second[int(second - 15)] += 1
+    assert max(per_second) <= 2 * 1000 / 30 and min(per_second) >= 1000 / 30 / 2
+    # A round later (a restart in between changes nothing: the grid is in the rows'
+    # ids), each is due exactly one interval on.
+    claims, tick = [], T0 + timedelta(seconds=15) - scheduling.lookahead()
+    while len(claims) < 1000:
+        claims += scheduling.claim_all(tick)
+        tick += timedelta(seconds=1)
+    assert tick <= T0 + timedelta(seconds=46) - scheduling.lookahead()
+    assert len({c.monitor_id for c in claims}) == len(claims) == 1000
+    assert sorted(Monitor.objects.values_list("next_check_at", flat=True)) == sorted(
+        at + timedelta(seconds=30) for at in due
+    )
 
 
 @pytest.mark.django_db
 def test_a_monitor_far_behind_runs_once_for_its_latest_slot(make_monitor, caplog):
-    monitor = make_monitor(frequency=60, next_check_at=T0 - timedelta(hours=1, seconds=-10))
-    now = T0 + timedelta(seconds=20)
+    monitor = make_monitor(frequency=60)
+    on_grid = grid(monitor, T0)
+    Monitor.objects.filter(pk=monitor.pk).update(
+        next_check_at=on_grid - timedelta(hours=1), claimed_at=T0, updated_at=T0 - timedelta(days=1)
+    )
+    now = on_grid + timedelta(seconds=10)
     claims = scheduling.claim_due(now)
-    assert [(c.monitor_id, c.slot) for c in claims] == [(monitor.pk, T0 + timedelta(seconds=10))]
+    assert [(c.monitor_id, c.slot) for c in claims] == [(monitor.pk, on_grid)]
     assert claims[0].skipped_slots == 60
-    assert next_check(monitor) == T0 + timedelta(seconds=70)
+    assert next_check(monitor) == on_grid + timedelta(seconds=60)
     assert claimed(now + timedelta(seconds=1)) == {}
     with caplog.at_level(logging.WARNING, logger="monitors.scheduling"):
         scheduling.report_skipped(claims, now)
@@ -63,15 +112,18 @@ def test_a_monitor_far_behind_runs_once_for_its_latest_slot(make_monitor, caplog
 def test_after_a_stall_a_late_check_is_not_followed_by_another_within_half_an_interval(
     make_monitor,
 ):
-    # Due at T0, claimed only at T0 + 25 s (a stall): the late check runs now,
-    # and the grid's next slot (T0 + 30 s) would crowd it, so the one after is next.
-    monitor = make_monitor(frequency=30, next_check_at=T0)
-    assert claimed(T0 + timedelta(seconds=25)) == {monitor.pk: T0}
-    assert next_check(monitor) == T0 + timedelta(seconds=60)
+    # Due at a slot, claimed only 25 s later (a stall): the late check runs now,
+    # and the grid's next slot (5 s on) would crowd it, so the one after is next.
+    monitor = make_monitor(frequency=30)
+    slot = grid(monitor, T0)
+    Monitor.objects.filter(pk=monitor.pk).update(
+        next_check_at=slot, claimed_at=T0, updated_at=T0 - timedelta(days=1)
+    )
+    assert claimed(slot + timedelta(seconds=25)) == {monitor.pk: slot}
+    assert next_check(monitor) == slot + timedelta(seconds=60)
     # Late by less than half an interval, the grid's next slot stays.
-    other = make_monitor(frequency=30, next_check_at=T0 + timedelta(seconds=100))
-    assert claimed(T0 + timedelta(seconds=110))[other.pk] == T0 + timedelta(seconds=100)
-    assert next_check(other) == T0 + timedelta(seconds=130)
+    assert claimed(slot + timedelta(seconds=70)) == {monitor.pk: slot + timedelta(seconds=60)}
+    assert next_check(monitor) == slot + timedelta(seconds=90)
 
 
 @pytest.mark.django_db
@@ -87,12 +139,12 @@ def test_only_active_monitors_due_within_the_lookahead_are_claimed(make_monitor,
 def test_an_edited_monitor_is_due_on_the_next_tick_with_its_new_frequency(make_monitor):
     monitor = make_monitor(frequency=86400)
     claimed(T0)
-    assert next_check(monitor) == T0 + timedelta(days=1)
+    assert timedelta(hours=12) <= next_check(monitor) - T0 < timedelta(hours=36)
     monitor.frequency = 30
     monitor.save()  # as the admin or the API would
     now = monitor.updated_at + timedelta(seconds=1)
     assert claimed(now) == {monitor.pk: now}
-    assert next_check(monitor) == now + timedelta(seconds=30)
+    assert next_check(monitor) == grid(monitor, now + timedelta(seconds=15))
     assert claimed(now + timedelta(seconds=2)) == {}
 
 
