@@ -65,16 +65,23 @@ def _path(key: str) -> Path:
     return Path(settings.PAGE_SNAPSHOT_DIR) / f"{digest}.snapshot"
 
 
+def due(key: str) -> bool:
+    """Whether ``key``'s copy is older than SAVE_EVERY (or missing): callers
+    that build a large body ask first, so a cache hit costs a stat, not a
+    copy of the page."""
+    try:
+        return time.time() - _path(key).stat().st_mtime >= SAVE_EVERY
+    except OSError:  # none yet (or the folder is unusable: the write says)
+        return True
+
+
 def save(key: str, body: bytes, headers: dict[str, str]) -> None:
     """Keep ``body`` as the last good copy of ``key`` (unless one was kept in
     the last SAVE_EVERY seconds). A full disk or a read-only folder costs the
     snapshot, never the request."""
+    if not due(key):
+        return
     path = _path(key)
-    try:
-        if time.time() - path.stat().st_mtime < SAVE_EVERY:
-            return
-    except OSError:  # none yet (or the folder is unusable: the write below says)
-        pass
     meta = json.dumps({"key": key, "saved_at": time.time(), "headers": headers}).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

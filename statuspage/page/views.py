@@ -68,7 +68,8 @@ def index(request: HttpRequest) -> HttpResponse:
         if kept is None:
             raise
         return kept.mark(_page(request, json.loads(kept.body) | {"snapshot_at": kept.saved_at}))
-    lastgood.save(key, json.dumps({"title": main["title"], "main": main["main"]}).encode(), {})
+    if lastgood.due(key):  # the page is megabytes at 10,000 monitors: not on every hit
+        lastgood.save(key, json.dumps({"title": main["title"], "main": main["main"]}).encode(), {})
     return _page(request, main)
 
 
