@@ -9,8 +9,8 @@ monitors whose slot comes before ``now + lookahead`` and moves
 however late a tick runs. A monitor that fell far behind (beat stopped, say)
 runs once, at once, not once per missed slot; its next check is back on its
 grid. A new monitor (no ``next_check_at``) or one saved since it was last
-claimed (``updated_at > claimed_at``) is due at once, then on its grid. A
-check is never followed by the next within half an interval.
+claimed (``updated_at > claimed_at``) is due at once, then on its grid from
+an interval on. A check is never followed by the next within half an interval.
 
 The claim is atomic: on PostgreSQL the rows are locked with ``FOR UPDATE
 SKIP LOCKED`` and updated in the same transaction; elsewhere a conditional
@@ -78,12 +78,14 @@ def slots(
     rescheduled: bool = False,
 ) -> tuple[datetime, datetime]:
     """The slot a claim at ``now`` runs, and the next one: the first slot of
-    the monitor's grid at least half an interval after both (so a late check,
-    or a first one, is not followed by the next within seconds)."""
+    the monitor's grid at least half an interval after both (so a late check
+    is not followed by the next within seconds), a whole interval after a
+    first check (so the first checks of thousands of monitors made at once,
+    run together, are over before their grids begin)."""
     step = timedelta(seconds=max(frequency, MIN_FREQUENCY))
     if next_check_at is None or rescheduled:
-        slot = now
-    elif next_check_at > now:
+        return now, grid_at_or_after(monitor_id, step, now + step)
+    if next_check_at > now:
         slot = next_check_at
     else:  # late: the latest slot not after now, the missed ones are skipped
         slot = next_check_at + ((now - next_check_at) // step) * step
