@@ -211,3 +211,16 @@ def test_concurrent_workers_never_lose_a_count(make_monitor):
     assert rollup(HourlyRollup, monitor) == [(25, 25, 1000, 40)] * 4
     assert rollup(DailyRollup, monitor) == [(100, 100, 4000, 40)]
     assert LocationResult.objects.filter(monitor=monitor).count() == 4
+
+
+@pytest.mark.django_db
+def test_tables_written_on_every_check_keep_no_index_the_others_cover():
+    """Each index is one more write per check: the monitor's own foreign-key
+    index is left out where an index or unique key starts with the monitor."""
+    tables = [m._meta.db_table for m in (CheckResult, HourlyRollup, DailyRollup, LocationResult)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            constraints = connection.introspection.get_constraints(cursor, table)
+            indexed = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
+            assert ["monitor_id"] not in indexed, table
+            assert any(columns[0] == "monitor_id" for columns in indexed), table

@@ -15,9 +15,11 @@ class LocationResult(models.Model):
     redelivered or overtaken batch and is ignored.
     """
 
+    # Indexed by the unique (monitor, location) below.
     monitor = models.ForeignKey(
-        "monitors.Monitor", on_delete=models.CASCADE, related_name="location_results"
-    )
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="location_results",
+        db_index=False,
+    )  # fmt: skip
     location = models.CharField(max_length=8, choices=enums.Location.choices)
     slot = models.DateTimeField(help_text=_("The schedule slot this result answers."))
     checked_at = models.DateTimeField(help_text=_("When the probe started."))

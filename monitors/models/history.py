@@ -11,8 +11,10 @@ from core import enums
 
 
 class CheckResult(models.Model):
+    # No index of its own: (monitor, checked_at) below serves every lookup by
+    # monitor, and each index is one more write on every check.
     monitor = models.ForeignKey(
-        "monitors.Monitor", on_delete=models.CASCADE, related_name="results"
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="results", db_index=False
     )
     location = models.CharField(max_length=8, choices=enums.Location.choices)
     checked_at = models.DateTimeField()
@@ -34,7 +36,10 @@ class CheckResult(models.Model):
 class Rollup(models.Model):
     """Counts over one period; uptime = successes / checks."""
 
-    monitor = models.ForeignKey("monitors.Monitor", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique key that starts with it (each model's Meta).
+    monitor = models.ForeignKey(
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     checks = models.PositiveIntegerField(default=0)
     successes = models.PositiveIntegerField(default=0)
     total_response_ms = models.BigIntegerField(default=0)
@@ -86,7 +91,10 @@ class DailyRollup(Rollup):
 
 
 class StatusEvent(models.Model):
-    monitor = models.ForeignKey("monitors.Monitor", on_delete=models.CASCADE, related_name="events")
+    # Indexed by (monitor, at) below.
+    monitor = models.ForeignKey(
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=16, choices=enums.Status.choices)
     to_status = models.CharField(max_length=16, choices=enums.Status.choices)
