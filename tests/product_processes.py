@@ -128,8 +128,9 @@ class Product:
         return self.manage("createapikey", "fault tests").split()[-1]
 
     def create_monitors(self, urls: list[str], frequency: int, spread: bool = True) -> list[int]:
-        """HTTP monitors, one per URL, retries 0; ``spread`` puts their first
-        checks evenly over the first interval (each on a grid of its own)."""
+        """HTTP monitors, one per URL, retries 0; ``spread`` puts each first
+        check on the monitor's own grid (its ids spread them evenly over the
+        interval) instead of all at once, so a test starts in steady state."""
         spec = json.dumps({"urls": urls, "frequency": frequency, "spread": spread})
         return json.loads(self.shell(CREATE_MONITORS, stdin=spec))
 
@@ -218,9 +219,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from monitors.models import Monitor
+from monitors.phase import grid_at_or_after
 
 spec = json.load(sys.stdin)
-now, count, ids = timezone.now(), len(spec["urls"]), []
+now, step, ids = timezone.now(), timedelta(seconds=spec["frequency"]), []
 for i, url in enumerate(spec["urls"]):
     # One transaction: a dispatch must not claim the new monitor (due at once)
     # before its first check is moved onto its grid, or it is checked twice.
@@ -231,7 +233,9 @@ for i, url in enumerate(spec["urls"]):
         )
         ids.append(monitor.pk)
         if spec["spread"]:
-            first = now + timedelta(seconds=2 + i * spec["frequency"] / count)
+            # Off its grid, a first check would be followed by the grid's
+            # first slot up to one and a half intervals later.
+            first = grid_at_or_after(monitor.pk, step, now + timedelta(seconds=2))
             Monitor.objects.filter(pk=monitor.pk).update(
                 next_check_at=first, claimed_at=F("updated_at")
             )
