@@ -4,9 +4,16 @@
 from collections.abc import Sequence
 from typing import Any
 
-from monitors.models import Category, Monitor
+from monitors.models import Category
 from statuspage.api.bitup import render
-from statuspage.api.bitup.counting import Tally, all_categories, listed_monitors, tally_by_category
+from statuspage.api.bitup.counting import (
+    Listed,
+    Tally,
+    active_monitors,
+    all_categories,
+    listed_monitors,
+    tally_by_category,
+)
 from statuspage.api.bitup.envelope import CATEGORY_NOT_FOUND, BitupError
 from statuspage.api.bitup.params import Query, category_id
 
@@ -15,9 +22,7 @@ def category_order(category: Category) -> tuple[int, str, int]:
     return (category.display_order, category.name, category.pk)
 
 
-def category_with_monitors(
-    category: Category | None, monitors: Sequence[Monitor]
-) -> dict[str, Any]:
+def category_with_monitors(category: Category | None, monitors: Sequence[Listed]) -> dict[str, Any]:
     """The contract's action=category object (no down_count, as its sample);
     ``category`` None is the group of monitors without one (format=grouped)."""
     tally = Tally.of(monitor.status for monitor in monitors)
@@ -54,4 +59,4 @@ def category(query: Query) -> dict[str, Any]:
     if found is None:
         raise BitupError(404, CATEGORY_NOT_FOUND)
     # Counted from the very rows it lists, so the counts match the list.
-    return category_with_monitors(found, list(listed_monitors().filter(category=found)))
+    return category_with_monitors(found, listed_monitors(active_monitors().filter(category=found)))

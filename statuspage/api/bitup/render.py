@@ -6,25 +6,13 @@ from typing import Any
 from core.timefmt import bitup_datetime
 from incidents.models import Incident
 from monitors.disclosure import public_target
-from monitors.models import Monitor
+from statuspage.api.bitup.counting import Listed
 from statuspage.api.bitup.spellings import BITUP_INCIDENT_TYPE, BITUP_STATUS, BITUP_TYPE
 
-# What monitor() reads, so the long HTTP option columns stay in the table.
-MONITOR_COLUMNS = (
-    "name",
-    "protocol",
-    "target",
-    "port",
-    "status",
-    "last_check",
-    "is_active",
-    "category",
-)
 
-
-def monitor(row: Monitor, *, with_category: bool = True) -> dict[str, Any]:
+def monitor(row: Listed, *, with_category: bool = True) -> dict[str, Any]:
     """A monitor; ``with_category`` False gives the shape nested in a category.
-    The category must be loaded by the caller (counting.with_categories)."""
+    The category must be set by the caller (counting.with_categories)."""
     data: dict[str, Any] = {
         "id": row.pk,
         "name": row.name,

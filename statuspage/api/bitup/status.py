@@ -5,10 +5,9 @@ then one with id, name and display_order null for monitors without one)."""
 from collections import defaultdict
 from typing import Any
 
-from monitors.models import Monitor
 from statuspage.api.bitup import render
 from statuspage.api.bitup.categories import category_order, category_with_monitors
-from statuspage.api.bitup.counting import all_categories, listed_monitors, with_categories
+from statuspage.api.bitup.counting import Listed, all_categories, listed_monitors, with_categories
 from statuspage.api.bitup.envelope import BitupError
 from statuspage.api.bitup.params import Query
 
@@ -27,7 +26,7 @@ def simple() -> list[dict[str, Any]]:
 
 def grouped() -> list[dict[str, Any]]:
     categories = list(all_categories())
-    by_category: dict[int | None, list[Monitor]] = defaultdict(list)
+    by_category: dict[int | None, list[Listed]] = defaultdict(list)
     for monitor in with_categories(listed_monitors(), categories):
         by_category[monitor.category_id].append(monitor)
     # A category created since it was read, with monitors already, still shows.
