@@ -32,7 +32,7 @@ def category_with_monitors(category: Category | None, monitors: Sequence[Listed]
         "display_order": category.display_order if category else None,
         "monitor_count": tally.total,
         "up_count": tally.up,
-        "monitors": [render.monitor(monitor, with_category=False) for monitor in monitors],
+        "monitors": render.monitors(monitors, with_category=False),
     }
 
 

@@ -16,11 +16,11 @@ SIMPLE_FIELDS = ("id", "name", "status")
 
 def full() -> list[dict[str, Any]]:
     monitors = with_categories(listed_monitors(), all_categories())
-    return [render.monitor(monitor) for monitor in monitors]
+    return render.monitors(monitors)
 
 
 def simple() -> list[dict[str, Any]]:
-    shown = (render.monitor(monitor, with_category=False) for monitor in listed_monitors())
+    shown = render.monitors(listed_monitors(), with_category=False)
     return [{field: item[field] for field in SIMPLE_FIELDS} for item in shown]
 
 
