@@ -291,7 +291,10 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
     writes = _Writes()
     with transaction.atomic():
         # Locked in id order: recording for another location waits, never deadlocks.
-        monitors = (
+        # Locked before the votes are read, so they include the votes of a
+        # batch recorded meanwhile for another location (two locations' down
+        # votes at the same slot must make a majority).
+        monitors = list(
             Monitor.objects.select_for_update()
             .filter(pk__in=by_monitor)
             .order_by("pk")
