@@ -9,7 +9,6 @@ from statuspage.api.bitup import render
 from statuspage.api.bitup.counting import (
     Listed,
     Tally,
-    active_monitors,
     all_categories,
     listed_monitors,
     tally_by_category,
@@ -59,4 +58,4 @@ def category(query: Query) -> dict[str, Any]:
     if found is None:
         raise BitupError(404, CATEGORY_NOT_FOUND)
     # Counted from the very rows it lists, so the counts match the list.
-    return category_with_monitors(found, listed_monitors(active_monitors().filter(category=found)))
+    return category_with_monitors(found, listed_monitors(found))

@@ -48,10 +48,12 @@ LISTED_COLUMNS = (
 )  # fmt: skip
 
 
-def listed_monitors(monitors: MonitorQuerySet[Monitor] | None = None) -> list[Listed]:
-    """Active monitors (of ``monitors``, if given) in the order api.php lists
+def listed_monitors(category: Category | None = None) -> list[Listed]:
+    """Active monitors (of ``category``, if given) in the order api.php lists
     them: by category (by display_order, those without one last), then by name."""
-    queryset = active_monitors() if monitors is None else monitors
+    queryset = (
+        active_monitors() if category is None else active_monitors().filter(category=category)
+    )
     return [Listed(*row) for row in queryset.in_display_order().values_list(*LISTED_COLUMNS)]
 
 
