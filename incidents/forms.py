@@ -1,5 +1,5 @@
-"""The admin's incident form: help texts in a staff member's words (the
-model's mention the v1 API's field names, which staff never see)."""
+"""The admin's incident form: help texts in a staff member's words, for
+what staff edit here (the form, not the model, is where they read them)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

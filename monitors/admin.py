@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import pagecache
 from core.enums import Status
 from monitors.forms import MonitorForm
 from monitors.models import Category, Monitor, StatusEvent
@@ -108,7 +109,11 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
 
     @admin.action(description=_("Pause selected monitors"))
     def pause(self, request: HttpRequest, queryset: QuerySet[Monitor]) -> None:
-        count = queryset.update(is_active=False, updated_at=timezone.now())
+        ids = list(queryset.values_list("pk", flat=True))
+        count = Monitor.objects.filter(pk__in=ids).update(
+            is_active=False, updated_at=timezone.now()
+        )
+        pagecache.changed(monitors=ids)  # a bulk update sends no signal
         self.message_user(
             request, ngettext("Paused %d monitor.", "Paused %d monitors.", count) % count,
             messages.SUCCESS,
@@ -118,7 +123,11 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
     def resume(self, request: HttpRequest, queryset: QuerySet[Monitor]) -> None:
         # Due at once, so a resumed monitor is checked on the next tick.
         now = timezone.now()
-        count = queryset.update(is_active=True, next_check_at=now, updated_at=now)
+        ids = list(queryset.values_list("pk", flat=True))
+        count = Monitor.objects.filter(pk__in=ids).update(
+            is_active=True, next_check_at=now, updated_at=now
+        )
+        pagecache.changed(monitors=ids)  # a bulk update sends no signal
         self.message_user(
             request, ngettext("Resumed %d monitor.", "Resumed %d monitors.", count) % count,
             messages.SUCCESS,

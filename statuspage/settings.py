@@ -12,6 +12,7 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "monitors",
     "incidents",
     "maintenance",
+    "pages",
     "alerts",
     "statuspage.cockpit",  # last: extends the admins registered above
 ]
@@ -191,7 +193,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute: Django prefixes a relative STATIC_URL with the script prefix of
+# the first request that reads it, and a status page at /p/<slug>/ sets its
+# own (statuspage/public/onpage.py), which would stick for every later page.
+STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -250,6 +255,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # come back by themselves within a tick of Redis (tests/test_faults_redis.py).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CONSUMER = "statuspage.worker:Consumer"
+# Threads, also for a worker started without --pool: a killed prefork child
+# deadlocks the others on billiard's queue lock (a thread pool has no child).
+CELERY_WORKER_POOL = "threads"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -351,6 +359,10 @@ METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 # The subscribe form on the page: per client address and per email/URL.
 SUBSCRIBE_RATE_PER_ADDRESS = env.str("SUBSCRIBE_RATE_PER_ADDRESS", default="20/3600")
 SUBSCRIBE_RATE_PER_TARGET = env.str("SUBSCRIBE_RATE_PER_TARGET", default="3/3600")
+# Password guesses at a private page: per client address on one page, and
+# on one page from every address together.
+PAGE_UNLOCK_RATE_PER_ADDRESS = env.str("PAGE_UNLOCK_RATE_PER_ADDRESS", default="10/60")
+PAGE_UNLOCK_RATE_PER_PAGE = env.str("PAGE_UNLOCK_RATE_PER_PAGE", default="100/60")
 # How long an email's confirmation link works; a webhook subscription is
 # disabled after this many failed deliveries in a row.
 SUBSCRIBER_CONFIRM_HOURS = env.int("SUBSCRIBER_CONFIRM_HOURS", default=48)
@@ -364,6 +376,10 @@ _REDIS_CACHE = CACHES["default"]["BACKEND"].endswith("ResilientRedisCache")
 RATE_LIMIT_STORE = env.str("RATE_LIMIT_STORE", default="cache" if _REDIS_CACHE else "database")
 if RATE_LIMIT_STORE not in ("cache", "database"):
     raise ImproperlyConfigured('RATE_LIMIT_STORE must be "cache" or "database".')
+if RATE_LIMIT_STORE == "cache" and not _REDIS_CACHE:
+    # The file and memory caches increment by read-then-write: concurrent
+    # hits would be lost and limits not hold.
+    raise ImproperlyConfigured('RATE_LIMIT_STORE="cache" needs CACHE_URL to be Redis.')
 # How many reverse proxies in front of the web server append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -384,12 +400,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy on every answer (django-csp): scripts and styles
 # from our own static files only, no inline script anywhere, never framed.
+# One inline style, the status page's accent colour, carries the answer's
+# nonce (a nonce is in the header only on answers that used it).
 # The Swagger UI pages widen it for what Swagger needs (statuspage/api/docs_csp.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import transaction
 
 from core.enums import IncidentStatus, Severity, Status
 from incidents.models import Incident
@@ -108,6 +109,20 @@ def test_staff_pause_and_resume_monitors(admin_client, seeded):
     )
     monitor.refresh_from_db()
     assert monitor.is_active and monitor.next_check_at is not None
+
+
+def test_a_paused_monitor_leaves_the_cached_page_at_once(
+    admin_client, make_monitor, page_cache, django_capture_on_commit_callbacks
+):
+    monitor = make_monitor(name="Billing portal")
+    assert "Billing portal" in admin_client.get("/", secure=True).content.decode()
+    for action, shown in (("pause", False), ("resume", True)):
+        # Its own transaction, committed (the test's own never is).
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            admin_client.post(
+                "/admin/monitors/monitor/", {"action": action, "_selected_action": [monitor.pk]}
+            )
+        assert ("Billing portal" in admin_client.get("/", secure=True).content.decode()) is shown
 
 
 def test_staff_post_incident_updates_from_the_form_stamped_when_saved(

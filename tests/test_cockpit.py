@@ -98,6 +98,33 @@ def test_the_admin_opens_on_an_overview_of_what_is_down_and_why(admin_client, fl
     assert "/admin/monitors/monitor/" in page and "/admin/incidents/incident/" in page
 
 
+def test_the_overview_counts_monitors_and_shows_maintenance_in_progress_and_the_engine(
+    admin_client, fleet
+):
+    ScheduledMaintenance.objects.create(
+        name="Router swap", starts_at=NOW - timedelta(minutes=30), duration_hours=1
+    )
+    heartbeats.dispatched(NOW - timedelta(seconds=4))
+    heartbeats.worker_alive("probes-use@host", ["USE"], NOW - timedelta(seconds=10))
+    page = admin_client.get("/admin/").content.decode()
+    counts = page.split('<ul class="counts">')[1].split("</ul>")[0]
+    for count, word in [(1, "down"), (1, "up"), (1, "in maintenance"), (1, "paused")]:
+        assert f"<b>{count}</b> {word}</a>" in counts
+    running = page.split('<tr class="running">')[1].split("</tr>")[0]
+    assert "Router swap" in running and "in progress" in running
+    assert "Last dispatch: 12:29:56" in page
+    assert "Workers reporting: 1 of 1." in page
+
+
+def test_more_open_incidents_than_shown_link_to_all_of_them(admin_client, fleet):
+    for n in range(25):
+        Incident.objects.create(name=f"Outage {n}", severity=Severity.OUTAGE, message="x")
+    page = admin_client.get("/admin/").content.decode()
+    assert "Open incidents (20+)" in page and "All open incidents" in page
+    listed = page.split("Open incidents (20+)")[1].split("</table>")[0]
+    assert listed.count("/admin/incidents/incident/") == 20
+
+
 def test_the_overview_refreshes_from_a_fragment_of_itself(admin_client, fleet):
     fragment = admin_client.get("/admin/cockpit/overview/").content.decode()
     assert "Checkout API" in fragment and "<html" not in fragment

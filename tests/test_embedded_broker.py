@@ -16,16 +16,19 @@ def connection(folder) -> Connection:
     return Connection("filesystem://", transport=Transport, transport_options=options)
 
 
-def test_a_consumer_reading_while_producers_write_gets_every_message_whole(tmp_path):
-    def produce(first: int) -> None:
-        with connection(tmp_path) as conn:
-            queue = conn.SimpleQueue("celery")
-            for number in range(first, MESSAGES, 2):
-                queue.put({"number": number, "padding": "x" * 20_000})
-            queue.close()
+def produce(folder, first: int) -> None:
+    with connection(folder) as conn:
+        queue = conn.SimpleQueue("celery")
+        for number in range(first, MESSAGES, 2):
+            queue.put({"number": number, "padding": "x" * 20_000})
+        queue.close()
 
-    fork = multiprocessing.get_context("fork")
-    producers = [fork.Process(target=produce, args=(first,)) for first in (0, 1)]
+
+def test_a_consumer_reading_while_producers_write_gets_every_message_whole(tmp_path):
+    # Spawned, not forked: a fork copies the locks that the suite's other
+    # threads hold at that moment, and a producer stuck on one sent nothing.
+    spawn = multiprocessing.get_context("spawn")
+    producers = [spawn.Process(target=produce, args=(tmp_path, first)) for first in (0, 1)]
     for producer in producers:
         producer.start()
     received = []
@@ -38,5 +41,6 @@ def test_a_consumer_reading_while_producers_write_gets_every_message_whole(tmp_p
             message.ack()
         queue.close()
     for producer in producers:
-        producer.join()
+        producer.join(timeout=30)
+        assert producer.exitcode == 0
     assert sorted(received) == list(range(MESSAGES))

@@ -37,6 +37,13 @@ def test_production_redirects_plain_http_and_trusts_the_proxy_header(tmp_path):
     assert lines[-1].startswith("200 max-age=31536000"), result.stdout + result.stderr
 
 
+def test_counting_rate_limits_in_a_cache_without_atomic_increments_is_refused(tmp_path):
+    # The embedded default's file cache: concurrent hits would be lost.
+    result = run_manage("check", env={"RATE_LIMIT_STORE": "cache"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert 'RATE_LIMIT_STORE="cache" needs CACHE_URL to be Redis' in result.stderr
+
+
 @pytest.mark.django_db
 def test_repeated_failed_admin_logins_lock_the_address_out(client, django_user_model, settings):
     settings.AXES_FAILURE_LIMIT = 3

@@ -121,3 +121,10 @@ def test_processes_die_with_a_killed_supervisor(supervise):
     supervised.process.kill()
     supervised.process.wait(5)
     assert within(time.monotonic() + 5, lambda: not alive(one)) is not None
+
+
+def test_a_worker_started_without_a_pool_option_uses_threads():
+    """No prefork children to lose, whoever starts the worker (make run, systemd, by hand)."""
+    from statuspage.celery import app
+
+    assert app.conf.worker_pool == "threads"

@@ -72,7 +72,9 @@ def live_context(now: datetime | None = None) -> dict[str, Any]:
         "down": _listed(active.filter(status=Status.DOWN), "status_changed_at"),
         "in_maintenance": _listed(active.filter(status=Status.MAINTENANCE), "status_changed_at"),
         "paused": _listed(Monitor.objects.filter(is_active=False), "-updated_at"),
-        "incidents": list(Incident.objects.active().order_by("-created_at")[:SHOWN]),
+        # One more than shown: whether to link to the rest, without a count query.
+        "incidents": list(Incident.objects.active().order_by("-created_at")[: SHOWN + 1]),
+        "shown": SHOWN,
         "running": running,
         "upcoming": upcoming,
         "last_dispatch": last_dispatch,
