@@ -107,6 +107,8 @@ def test_a_location_whose_worker_went_silent_makes_it_unready_until_one_is_back(
     assert status == 503
     assert failing(body) == {"workers": "Unavailable: no live worker for UK"}
     assert body["checks"]["workers"]["locations_without_worker"] == ["UK"]
+    # What waits for each location in use (the tests' broker: nothing yet).
+    assert body["checks"]["workers"]["waiting"] == {"UK": 0, "USE": 0}
     assert [w["live"] for w in body["checks"]["workers"]["workers"]] == [False, True]
     heartbeats.worker_alive("probes@a", ["UK", "USE"], NOW)
     assert health()[0] == 200

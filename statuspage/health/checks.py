@@ -18,7 +18,8 @@ from health_check.base import HealthCheck
 from health_check.checks import Cache
 from health_check.exceptions import ServiceUnavailable
 
-from monitors import engine_health
+from core.locations import probe_queue
+from monitors import engine_health, queue_depth
 from statuspage.celery import app
 
 BROKER_TIMEOUT = 1.0  # seconds to connect to the broker
@@ -117,6 +118,9 @@ class Workers(Check):
             for w in seen
         ]  # fmt: skip
         self.facts["locations_without_worker"] = missing = sorted(in_use - served)
+        # The backlog a stopped location leaves, while the others keep up.
+        depths = queue_depth.waiting((probe_queue(c) for c in in_use), timeout=BROKER_TIMEOUT)
+        self.facts["waiting"] = {code: depths[probe_queue(code)] for code in sorted(in_use)}
         if missing:
             raise ServiceUnavailable(f"no live worker for {', '.join(missing)}")
 

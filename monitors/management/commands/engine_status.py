@@ -1,30 +1,15 @@
 """How the probe engine keeps up, per location: a backlog is shown, never silent."""
 
 from argparse import ArgumentParser
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from celery import current_app as app
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from core.locations import probe_queue
-from monitors import backlog
-
-if TYPE_CHECKING:
-    from kombu.transport.virtual import Channel
+from monitors import backlog, queue_depth
 
 ROW = "{:<9}{:<13}{:>9}{:>9}{:>10}{:>10}{:>10}{:>9}"
-
-
-def queue_depth(name: str) -> int | None:
-    """Messages waiting in a queue, None when the broker cannot say."""
-    try:
-        with app.connection_for_read() as conn:
-            # Every transport's channel (Redis, filesystem, AMQP) can declare a queue.
-            channel = cast("Channel", conn.default_channel)
-            return channel.queue_declare(queue=name, passive=True).message_count
-    except Exception:  # an undeclared queue or an unreachable broker: unknown
-        return None
 
 
 def seconds(value: float | None) -> str:
@@ -48,8 +33,9 @@ class Command(BaseCommand):
             ROW.format("location", "queue", "monitors", "waiting", "late p50", "late p99",
                        "late max", "overdue")
         )  # fmt: skip
+        depths = queue_depth.waiting(probe_queue(code) for code in rows)
         for code, row in rows.items():
-            depth = queue_depth(probe_queue(code))
+            depth = depths[probe_queue(code)]
             self.stdout.write(
                 ROW.format(
                     code, probe_queue(code), row.monitors, "?" if depth is None else depth,
