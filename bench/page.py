@@ -15,12 +15,20 @@ API v2 summary) through the whole Django stack:
 Prints the render times (wall clock and CPU of this process), the query
 count and nproc.
 
+With ``--pages 10``: ten status pages of 500 monitors each (20 categories a
+page), one install; each page is read at its own domain (the Host header).
+"After a change" is then a status change on the page read; "after another
+page's change" one on a different page, which must leave the page read
+cached.
+
     .venv/bin/python bench/page.py                 # SQLite (in memory)
+    .venv/bin/python bench/page.py --pages 10
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench .venv/bin/python bench/page.py
 
 The target: under 150 ms uncached on 2 cores.
 """
 
+import argparse
 import gzip
 import os
 import statistics
@@ -36,6 +44,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -49,28 +58,32 @@ from django.utils import timezone  # noqa: E402
 from core import pagecache  # noqa: E402
 from statuspage.gctuning import tune_for_serving  # noqa: E402
 
-MONITORS, CATEGORIES, DAYS, INCIDENTS, OPEN_INCIDENTS = 500, 20, 90, 200, 3
+MONITORS_PER_PAGE, CATEGORIES_PER_PAGE, DAYS, INCIDENTS, OPEN_INCIDENTS = 500, 20, 90, 200, 3
 RUNS = 25
 
 
-def seed() -> None:
+def seed(pages: int = 1) -> list[int]:
+    """The install; returns the ids of its pages (with ``pages`` > 1, one
+    per 500 monitors, each at page<n>.example.test)."""
     from core.enums import IncidentStatus, Protocol, RecurUnit, Severity, Status
     from incidents.models import Incident, IncidentUpdate
     from maintenance.models import ScheduledMaintenance
     from monitors.models import Category, DailyRollup, Monitor
+    from pages.models import PageCategory, StatusPage
 
     now, today = timezone.now(), timezone.localdate()
+    monitor_count, category_count = MONITORS_PER_PAGE * pages, CATEGORIES_PER_PAGE * pages
     categories = Category.objects.bulk_create(
-        Category(name=f"Region {n:02d}", display_order=n) for n in range(CATEGORIES)
+        Category(name=f"Region {n:02d}", display_order=n) for n in range(category_count)
     )
     statuses = [Status.UP] * 46 + [Status.DOWN, Status.MAINTENANCE, Status.PENDING, Status.UP]
     monitors = Monitor.objects.bulk_create(
         Monitor(
             name=f"Service {n:03d}", protocol=Protocol.HTTP, target=f"https://s{n}.example.test/",
-            category=categories[n % CATEGORIES], status=statuses[n % len(statuses)],
+            category=categories[n % category_count], status=statuses[n % len(statuses)],
             last_check=now, status_changed_at=now - timedelta(hours=n % 48),
         )
-        for n in range(MONITORS)
+        for n in range(monitor_count)
     )  # fmt: skip
     rollups = [
         DailyRollup(
@@ -105,7 +118,7 @@ def seed() -> None:
     )  # fmt: skip
     Link = Incident.monitors.through
     Link.objects.bulk_create(
-        Link(incident=incident, monitor=monitors[(n * 7 + k) % MONITORS])
+        Link(incident=incident, monitor=monitors[(n * 7 + k) % monitor_count])
         for n, incident in enumerate(incidents)
         for k in range(1 + n % 3)
     )
@@ -117,6 +130,19 @@ def seed() -> None:
             recur_until=now + timedelta(days=90) if n == 4 else None,
         )  # fmt: skip
         window.monitors.set(monitors[n * 10 : n * 10 + 5])
+    if pages == 1:
+        return list(StatusPage.objects.values_list("pk", flat=True))
+    ids = []
+    for p in range(pages):
+        page = StatusPage.objects.create(
+            title=f"Product {p}", slug=f"product-{p}", domain=f"page{p}.example.test"
+        )
+        PageCategory.objects.bulk_create(
+            PageCategory(page=page, category=categories[c], position=c)
+            for c in range(p * CATEGORIES_PER_PAGE, (p + 1) * CATEGORIES_PER_PAGE)
+        )
+        ids.append(page.pk)
+    return ids
 
 
 def measure(client: Client, path: str, reset) -> tuple[list[float], list[float], int, bytes]:
@@ -147,20 +173,38 @@ def report(name: str, wall: list[float], cpu: list[float], queries: int, body: b
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=1, help="status pages of 500 monitors")
+    pages = parser.parse_args().pages
     # No setup_test_environment(): its template instrumentation would copy
     # every context the page renders, which a real server never does.
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         started = time.perf_counter()
-        seed()
+        ids = seed(pages)
         tune_for_serving()  # as statuspage/wsgi.py does in every web worker
         print(f"database: {connection.vendor}; seeded in {time.perf_counter() - started:.1f} s")
-        print(f"{MONITORS} monitors in {CATEGORIES} categories, {DAYS} days, {INCIDENTS} incidents")
+        print(f"{pages} page(s) of {MONITORS_PER_PAGE} monitors in {CATEGORIES_PER_PAGE} "
+              f"categories, {DAYS} days, {INCIDENTS} incidents")  # fmt: skip
         # As a browser asks: gzip (GZipMiddleware) is part of the cost.
-        client = Client(SERVER_NAME="localhost", HTTP_ACCEPT_ENCODING="gzip")
-        report("/ cold", *measure(client, "/", cache.clear))
-        report("/ after a change", *measure(client, "/", pagecache.invalidate))
-        report("/ cached", *measure(client, "/", lambda: None)[:3], b"")
+        host = "localhost" if pages == 1 else "page3.example.test"
+        if pages > 1:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example.test"]
+        client = Client(SERVER_NAME=host, HTTP_ACCEPT_ENCODING="gzip")
+        this, other = ids[3 % len(ids)], ids[0]
+
+        def change(page_id: int):
+            return lambda: pagecache.changed(pages=[page_id])  # as a status change there does
+
+        report(f"{host}/ cold", *measure(client, "/", cache.clear))
+        report(f"{host}/ after a change", *measure(client, "/", change(this)))
+        if pages > 1:
+            report(
+                f"{host}/ after another page's change",
+                *measure(client, "/", change(other))[:3],
+                b"",
+            )
+        report(f"{host}/ cached", *measure(client, "/", lambda: None)[:3], b"")
         report("/api/v2/summary.json cold", *measure(client, "/api/v2/summary.json", cache.clear))
         print(f"nproc: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     finally:

@@ -43,6 +43,7 @@ def seed(hook_url: str) -> int:
     from django.utils import timezone
 
     from alerts.models import Subscriber
+    from alerts.subscribers.subscribing import default_page
     from core.enums import Protocol, Severity
     from incidents.models import Incident
     from monitors.models import Category, Monitor
@@ -51,6 +52,7 @@ def seed(hook_url: str) -> int:
     web = Category.objects.create(name="Web")
     api = Monitor.objects.create(name="API", protocol=Protocol.HTTP, target="https://x.test/",
                                  category=web)  # fmt: skip
+    page = default_page()  # everything shown: every subscriber hears of the API
     subscribers = Subscriber.objects.bulk_create(
         (
             Subscriber(
@@ -59,6 +61,7 @@ def seed(hook_url: str) -> int:
                 token=f"bench-{n}",
                 confirmed_at=now,
                 language=["en", "sv"][n % 2],
+                page=page,
             )  # fmt: skip
             for n in range(SUBSCRIBERS)
         ),
@@ -75,7 +78,12 @@ def seed(hook_url: str) -> int:
     )
     Subscriber.objects.bulk_create(
         Subscriber(
-            kind="webhook", address=hook_url, token=f"hook-{n}", secret="k", confirmed_at=now
+            kind="webhook",
+            address=hook_url,
+            token=f"hook-{n}",
+            secret="k",
+            confirmed_at=now,
+            page=page,
         )  # fmt: skip
         for n in range(WEBHOOKS)
     )

@@ -311,8 +311,8 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
             ):
                 _record_one(monitor, location, outcome, rows, monitor.pk in covered, now, writes)
         writes.save()
-    if writes.events:
-        pagecache.changed()
+    if writes.events:  # only the pages showing these monitors
+        pagecache.changed(monitors={event.monitor_id for event in writes.events})
     return len(writes.locations)
 
 

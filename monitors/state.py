@@ -124,7 +124,7 @@ def restart(monitor_id: int, at: datetime | None = None) -> StatusEvent | None:
         event = apply(monitor, Change(Status.PENDING, TARGET_CHANGED), at)
         event.save()
         Monitor.objects.filter(pk=monitor_id).update(status=Status.PENDING, status_changed_at=at)
-    pagecache.changed()
+    pagecache.changed(monitors=[monitor_id])
     return event
 
 
@@ -169,5 +169,5 @@ def sync_maintenance(now: datetime | None = None) -> int:
                 events.append(apply(monitor, change, now))
         Monitor.objects.bulk_update(monitors, ["status", "status_changed_at"])
         StatusEvent.objects.bulk_create(events)
-    pagecache.changed()
+    pagecache.changed(monitors=[m.pk for m in monitors])
     return len(events)

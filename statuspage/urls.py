@@ -14,6 +14,10 @@ urlpatterns = [
     path("", include("statuspage.api.bitup.urls")),
     path("api/v2/", include("statuspage.api.statuspage_v2.urls")),
     path("", include("statuspage.page.urls")),
+    # Every status page at /p/<slug>/ (the default page, and any page at its
+    # own domain, also at /): the same views, told the page by the slug.
+    path("p/<slug:page_slug>/api/v2/", include("statuspage.api.statuspage_v2.urls")),
+    path("p/<slug:page_slug>/", include("statuspage.page.urls")),
 ]
 
 # The APIs answer even Django's own 400s as JSON, each in its own shape.

@@ -158,6 +158,15 @@ def page_cache():
 
 
 @pytest.fixture
+def default_page_id(db) -> int:
+    """The default status page's id: the migration's page, or 0 for the
+    stand-in served when no page is stored (a transactional test flushed it)."""
+    from pages.models import StatusPage
+
+    return StatusPage.objects.filter(is_default=True).values_list("pk", flat=True).first() or 0
+
+
+@pytest.fixture
 def seed_page(db):
     """Fill the status page: ``categories`` x ``per_category`` monitors and two
     without a category, ``days`` of daily rollups each, ``incidents`` incidents

@@ -181,6 +181,7 @@ def test_the_sample_grafana_dashboard_reads_only_metrics_the_product_exposes(
     from alerts.models import Notice, Subscriber
     from alerts.subscribers.batch import send_batch
     from alerts.subscribers.fanout import fan_out
+    from alerts.subscribers.subscribing import default_page
     from core.enums import Severity
     from incidents.models import Incident
 
@@ -191,7 +192,8 @@ def test_the_sample_grafana_dashboard_reads_only_metrics_the_product_exposes(
                       at=datetime.now(UTC), down_for_seconds=None)  # fmt: skip
     send_and_log(refused, message)
     Subscriber.objects.create(kind="webhook", address=f"http://127.0.0.1:{closed_port()}/h",
-                              secret="k", confirmed_at=datetime.now(UTC))  # fmt: skip
+                              secret="k", confirmed_at=datetime.now(UTC),
+                              page=default_page())  # fmt: skip
     incident = Incident.objects.create(name="Down", severity=Severity.OUTAGE, message="m")
     for batch in fan_out(Notice.objects.get(incident=incident).pk):
         send_batch(batch)

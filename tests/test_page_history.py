@@ -88,19 +88,19 @@ def test_an_incident_page_shows_the_whole_timeline_newest_first(https_client, ma
     assert "Affects: Web" in html and "Resolved" in html
 
 
-def test_incident_pages_run_three_queries_and_unknown_ones_are_not_found(
+def test_incident_pages_run_four_queries_and_unknown_ones_are_not_found(
     https_client, django_assert_num_queries, make_monitor
 ):
     incident = Incident.objects.create(name="X", severity=Severity.OUTAGE, message="x")
     incident.monitors.set([make_monitor(name=f"M{n}") for n in range(5)])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # and which page it is on
         assert https_client.get(f"/incidents/{incident.pk}").status_code == 200
     assert https_client.get("/incidents/999999").status_code == 404
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_the_history_page_runs_three_queries(https_client, django_assert_num_queries, count):
+def test_the_history_page_runs_four_queries(https_client, django_assert_num_queries, count):
     for n in range(count):
         resolved(f"Incident {n}", timezone.now() - timedelta(days=n))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # and which page it is on
         assert https_client.get("/history").status_code == 200

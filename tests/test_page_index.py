@@ -199,11 +199,13 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_it_shows(
 ):
     seed_page(*size)
     page_cache.clear()
-    with django_assert_num_queries(10):  # the first of the day: the settled days' rollups too
+    # The first of the day: the settled days' rollups too, and which page it is.
+    with django_assert_num_queries(11):
         html = page(https_client)
     assert "Monitor 0-0" in html
     pagecache.invalidate()
-    with django_assert_num_queries(9):  # eight, and beat's last dispatch for the freshness
+    # Eight, beat's last dispatch for the freshness, and the page (every page's change).
+    with django_assert_num_queries(10):
         page(https_client)
 
 

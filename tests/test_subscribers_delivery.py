@@ -24,6 +24,7 @@ from alerts.subscribers import fanout
 from alerts.subscribers.batch import send_batch
 from alerts.subscribers.notices import windows_opened_and_closed
 from alerts.subscribers.retry import due_batches
+from alerts.subscribers.subscribing import default_page
 from core.enums import IncidentStatus, Severity
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def confirmed(address: str, kind: str = "email", **fields) -> Subscriber:
     return Subscriber.objects.create(
-        kind=kind, address=address, confirmed_at=timezone.now(), **fields
+        page=default_page(), kind=kind, address=address, confirmed_at=timezone.now(), **fields
     )
 
 
@@ -51,13 +52,13 @@ def the_notice(incident: Incident, kind=NoticeKind.INCIDENT_CREATED) -> Notice:
 def test_a_thousand_subscribers_are_fanned_out_and_mailed_in_batches_with_few_queries(
     make_monitor, smtp_sink, django_assert_max_num_queries, settings
 ):
-    web = make_monitor(name="Web")
+    web, page = make_monitor(name="Web"), default_page()
     Subscriber.objects.bulk_create(
-        Subscriber(kind="email", address=f"s{n}@example.test", token=f"t{n}",
+        Subscriber(page=page, kind="email", address=f"s{n}@example.test", token=f"t{n}",
                    confirmed_at=timezone.now(), language=["en", "sv"][n % 2])
         for n in range(1000)
     )  # fmt: skip
-    Subscriber.objects.create(kind="email", address="waiting@example.test")  # not confirmed
+    Subscriber.objects.create(page=page, kind="email", address="waiting@example.test")  # waits
     notice = the_notice(incident_on(web))
     with django_assert_max_num_queries(8):  # one INSERT ... SELECT for all of them
         batches = fanout.fan_out(notice.pk)
@@ -105,7 +106,7 @@ def test_nothing_goes_to_components_not_chosen_or_to_the_unconfirmed(
     by_category = confirmed("c@example.test")
     by_category.categories.add(category)
     confirmed("all@example.test")
-    Subscriber.objects.create(kind="email", address="unconfirmed@example.test")
+    Subscriber.objects.create(page=default_page(), kind="email", address="unconfirmed@example.test")
     disabled = confirmed("off@example.test", disabled_at=timezone.now())
     assert disabled
 
@@ -209,9 +210,11 @@ def test_an_address_never_confirmed_is_forgotten_once_its_link_expired(settings)
     settings.SUBSCRIBER_CONFIRM_HOURS = 48
     now = timezone.now()
     old = now - timedelta(hours=49)
-    Subscriber.objects.create(kind="email", address="gone@example.test", created_at=old,
-                              confirmation_sent_at=old)  # fmt: skip
-    Subscriber.objects.create(kind="email", address="asked-again@example.test", created_at=old,
+    page = default_page()
+    Subscriber.objects.create(page=page, kind="email", address="gone@example.test",
+                              created_at=old, confirmation_sent_at=old)  # fmt: skip
+    Subscriber.objects.create(page=page, kind="email", address="asked-again@example.test",
+                              created_at=old,
                               confirmation_sent_at=now - timedelta(hours=1))  # fmt: skip
     confirmed("kept@example.test", created_at=old)
     assert forget_unconfirmed(now) == 1

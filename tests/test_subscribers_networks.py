@@ -14,6 +14,7 @@ from django.utils import timezone
 from alerts.models import Notice, NoticeDelivery, NoticeKind, Subscriber
 from alerts.subscribers import fanout
 from alerts.subscribers.batch import send_batch
+from alerts.subscribers.subscribing import default_page
 from core.enums import Severity
 from incidents.models import Incident
 from monitors.networks import DEFAULT_BLOCKED
@@ -133,7 +134,7 @@ def test_an_https_url_is_refused_at_connect_time_before_tls(
     dns, http_receiver, make_monitor, settings
 ):
     port = http_receiver.server.server_address[1]
-    Subscriber.objects.create(kind="webhook", address=f"https://{dns.NAME}:{port}/hook",
+    Subscriber.objects.create(page=default_page(), kind="webhook", address=f"https://{dns.NAME}:{port}/hook",
                               secret="k", confirmed_at=timezone.now())  # fmt: skip
     settings.PROBE_BLOCKED_NETWORKS = LOOPBACK_BLOCKED
     dns.answers = [PUBLIC, "127.0.0.1"]
@@ -154,7 +155,8 @@ def test_a_subscribers_webhook_ignores_environment_proxies(
         monkeypatch.setenv(name, "http://192.0.2.1:3128")  # TEST-NET-1: nothing answers
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
-    Subscriber.objects.create(kind="webhook", address=http_receiver.url + "/hook", secret="k",
+    Subscriber.objects.create(page=default_page(), kind="webhook",
+                              address=http_receiver.url + "/hook", secret="k",
                               confirmed_at=timezone.now())  # fmt: skip
     assert send_batch(announce(make_monitor)).sent == 1
     assert len(http_receiver.received) == 1

@@ -11,6 +11,7 @@ from django.test import Client
 
 from alerts.models import Subscriber
 from alerts.subscribers import links
+from alerts.subscribers.subscribing import default_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -37,7 +38,7 @@ def test_the_page_has_a_subscribe_button_and_the_form_lists_components(
 
 
 def test_the_answer_is_the_same_whether_or_not_the_address_is_subscribed(client, db):
-    Subscriber.objects.create(kind="email", address="known@example.test")
+    Subscriber.objects.create(page=default_page(), kind="email", address="known@example.test")
     known = client.post("/subscribe", {"kind": "email", "email": "known@example.test"})
     fresh = client.post("/subscribe", {"kind": "email", "email": "fresh@example.test"})
     assert known.status_code == fresh.status_code == 200
@@ -85,7 +86,9 @@ def test_the_form_is_rate_limited_per_address_and_per_client(client, db, setting
 
 def test_a_confirmation_link_expires(client, db, settings):
     settings.SUBSCRIBER_CONFIRM_HOURS = 48
-    subscriber = Subscriber.objects.create(kind="email", address="a@example.test")
+    subscriber = Subscriber.objects.create(
+        page=default_page(), kind="email", address="a@example.test"
+    )
 
     class SignedTwoDaysAgo(signing.TimestampSigner):
         def timestamp(self) -> str:
@@ -95,7 +98,7 @@ def test_a_confirmation_link_expires(client, db, settings):
     response = client.get(f"/subscriptions/confirm/{old}")
     assert response.status_code == 404 and "This link has expired" in response.content.decode()
     assert Subscriber.objects.get().confirmed_at is None
-    link = links.confirm_url(subscriber.token).removeprefix(settings.SITE_URL)
+    link = links.confirm_url(subscriber.token, subscriber.page).removeprefix(settings.SITE_URL)
     assert client.get(link.replace("/confirm/", "/confirm/x")).status_code == 404  # forged
     assert client.get(link).status_code == 200
     assert Subscriber.objects.get().confirmed_at is not None
@@ -106,7 +109,7 @@ def test_a_subscriber_chooses_components_on_the_manage_page(client, make_monitor
     from django.utils import timezone
 
     subscriber = Subscriber.objects.create(
-        kind="email", address="a@example.test", confirmed_at=timezone.now()
+        page=default_page(), kind="email", address="a@example.test", confirmed_at=timezone.now()
     )
     page = client.get(f"/subscriptions/{subscriber.token}")
     assert page.status_code == 200 and "Web" in page.content.decode()
@@ -125,7 +128,9 @@ def test_a_subscriber_chooses_components_on_the_manage_page(client, make_monitor
 
 
 def test_unsubscribing_asks_first_on_get_and_acts_on_post(client, db):
-    subscriber = Subscriber.objects.create(kind="email", address="a@example.test")
+    subscriber = Subscriber.objects.create(
+        page=default_page(), kind="email", address="a@example.test"
+    )
     url = f"/subscriptions/{subscriber.token}/unsubscribe"
     assert "Stop all updates" in client.get(url).content.decode()
     assert Subscriber.objects.exists()  # a link checker's GET changes nothing

@@ -1,4 +1,4 @@
-"""Customers who subscribed to the status page (Subscriber), what happened
+"""Customers who subscribed to a status page (Subscriber), what happened
 that they may hear about (Notice) and each notice on its way to each of them
 (NoticeDelivery). alerts/subscribers/ holds the behaviour."""
 
@@ -34,9 +34,14 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
 
 class Subscriber(models.Model):
     """An email address (double opt-in) or a webhook URL (confirmed at once:
-    whoever subscribes it is shown its secret). With no monitors and no
-    categories chosen, a subscriber hears about everything."""
+    whoever subscribes it is shown its secret), subscribed to one status
+    page. With no monitors and no categories chosen, a subscriber hears about
+    everything its page shows."""
 
+    page = models.ForeignKey(
+        "pages.StatusPage", verbose_name=_("status page"), on_delete=models.CASCADE,
+        related_name="subscribers",
+    )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=8, choices=SubscriberKind.choices)
     address = models.CharField(
         _("address"), max_length=2000, help_text=_("The email address or the webhook URL.")
@@ -70,12 +75,15 @@ class Subscriber(models.Model):
         verbose_name_plural = _("subscribers")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # One subscription per email address; a webhook URL may be
-            # subscribed twice (each with its own secret), which reveals nothing.
+            # One subscription per email address and page (a person may
+            # follow two pages); a webhook URL may be subscribed twice (each
+            # with its own secret), which reveals nothing.
             models.UniqueConstraint(
-                fields=["address"], condition=models.Q(kind="email"), name="subscriber_email_once"
+                fields=["page", "address"], condition=models.Q(kind="email"),
+                name="subscriber_email_once_per_page",
+                violation_error_message=_("This address is subscribed to this page already."),
             )
-        ]
+        ]  # fmt: skip
         indexes = [models.Index(fields=["confirmed_at"], name="subscriber_confirmed_idx")]
 
     def __str__(self) -> str:

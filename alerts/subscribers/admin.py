@@ -2,7 +2,7 @@
 resend confirmation, re-enable), the notices with the delivery log of each,
 and "notify subscribers" on incidents and maintenance (default on)."""
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.conf import settings
@@ -33,6 +33,7 @@ from incidents.forms import IncidentForm
 from incidents.models import Incident
 from maintenance.admin import ScheduledMaintenanceAdmin
 from maintenance.models import ScheduledMaintenance
+from pages.models import StatusPage
 
 
 class _Chosen(TypedDict):
@@ -66,11 +67,22 @@ def _queue_mail(subscriber_ids: list[int], what: str) -> None:
 class SubscriberForm(forms.ModelForm[Subscriber]):
     class Meta:
         model = Subscriber
-        fields = ["kind", "address", "language", "monitors", "categories", "component_updates"]
+        fields = [
+            "page", "kind", "address", "language", "monitors", "categories", "component_updates",
+        ]  # fmt: skip
         widgets = {
             "address": forms.TextInput(attrs={"size": 80}),
             "language": forms.Select(choices=settings.LANGUAGES),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "page" in self.fields:
+            field = cast(forms.ModelChoiceField[StatusPage], self.fields["page"])
+            field.queryset = StatusPage.objects.defer("logo")
+            if self.instance.pk is None and not self.initial.get("page"):
+                default = StatusPage.objects.filter(is_default=True).first()
+                self.initial["page"] = default.pk if default else None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -119,12 +131,14 @@ class CsvImportForm(forms.Form):
 class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
     form = SubscriberForm
     list_display = [
-        "address", "kind", "confirmed", "language", "components", "failures", "disabled_reason",
-        "created_at",
+        "address", "page", "kind", "confirmed", "language", "components", "failures",
+        "disabled_reason", "created_at",
     ]  # fmt: skip
     list_filter = [
-        ConfirmedFilter, "kind", "language", "component_updates", "monitors", "categories",
+        ConfirmedFilter, "page", "kind", "language", "component_updates", "monitors",
+        "categories",
     ]  # fmt: skip
+    list_select_related = ["page"]
     search_fields = ["address"]
     filter_horizontal = ["monitors", "categories"]
     readonly_fields = [
@@ -138,6 +152,8 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
         return (
             super()
             .get_queryset(request)
+            .select_related("page")
+            .defer("page__logo")  # the list shows the page's title
             .annotate(
                 monitor_count=Count("monitors", distinct=True),
                 category_count=Count("categories", distinct=True),
@@ -151,7 +167,7 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
     @admin.display(description=_("hears about"))
     def components(self, subscriber: "WithChosen") -> str:
         if not subscriber.monitor_count and not subscriber.category_count:
-            return str(_("everything"))
+            return str(_("everything"))  # on its page
         return _("%(m)d monitor(s), %(c)d categor(y/ies)") % {
             "m": subscriber.monitor_count, "c": subscriber.category_count,
         }  # fmt: skip
@@ -185,7 +201,12 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
 
     @admin.action(description=_("Export as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:
-        rows = queryset.prefetch_related("monitors", "categories").order_by("pk")
+        rows = (
+            queryset.select_related("page")
+            .defer("page__logo")
+            .prefetch_related("monitors", "categories")
+            .order_by("pk")
+        )
         response = HttpResponse(csvio.export(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
         return response

@@ -62,12 +62,13 @@ def claim(delivery_ids: list[int], now: datetime) -> list[NoticeDelivery]:
     return list(
         NoticeDelivery.objects.filter(claim=batch, state=DeliveryState.SENDING)
         .select_related(
-            "subscriber",
+            "subscriber__page",
             "notice__incident",
             "notice__update",
             "notice__maintenance",
             "notice__monitor",
         )
+        .defer("subscriber__page__logo")  # the page's name and address are enough
         .order_by("pk")
     )
 
@@ -119,9 +120,11 @@ def _send_emails(rows: list[NoticeDelivery], contents: dict[int, NoticeContent])
     try:
         for row in rows:
             subscriber = row.subscriber
-            mail = contents[row.notice_id].mail(subscriber.language).for_token(subscriber.token)
+            page = subscriber.page
+            mail = contents[row.notice_id].mail(page, subscriber.language)
+            mail = mail.for_token(subscriber.token)
             try:
-                message(subscriber.address, mail, subscriber.token, connection).send()
+                message(subscriber.address, mail, subscriber.token, page, connection).send()
                 errors[row.pk] = None
             except (smtplib.SMTPException, OSError) as exc:
                 errors[row.pk] = f"{type(exc).__name__}: {exc}"
@@ -140,7 +143,7 @@ def _post_webhooks(rows: list[NoticeDelivery], contents: dict[int, NoticeContent
             row.pk,
             row.subscriber,
             row.notice.kind,
-            contents[row.notice_id].payload(row.subscriber.token),
+            contents[row.notice_id].payload(row.subscriber.page, row.subscriber.token),
         )
         for row in rows
     ]

@@ -1,19 +1,20 @@
 """What a notice says: the email (subject, plain text, HTML; in each
-subscriber's language) and the webhook's JSON (its shape is documented in
-README.md, "Subscribers", and versioned by ``version``).
+subscriber's language, named and linked as the subscriber's page) and the
+webhook's JSON (its shape is documented in README.md, "Subscribers", and
+versioned by ``version``).
 
-A batch renders each language once, with a placeholder where the
+A batch renders each page and language once, with a placeholder where the
 subscriber's own links go, and puts each subscriber's token in by string
 replacement: 10,000 emails do not mean 10,000 template renders."""
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.messages import one_line
@@ -23,6 +24,7 @@ from core.enums import Status
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors.models import Monitor
+from pages.models import StatusPage
 
 PAYLOAD_VERSION = 1
 # Stands for the subscriber's token in a rendered message; no real token (URL-
@@ -67,7 +69,7 @@ class NoticeContent:
             self.components = [
                 {"id": pk, "name": name} for pk, name in chosen.values_list("id", "name")
             ]
-        self._mails: dict[str, Mail] = {}
+        self._mails: dict[tuple[int | None, str], Mail] = {}
 
     @property
     def name(self) -> str:
@@ -76,36 +78,41 @@ class NoticeContent:
     def status_label(self, status: str) -> str:
         return str(Status(status).label) if status in Status.values else status
 
-    def url(self) -> str:
+    def url(self, page: StatusPage) -> str:
         if self.notice.incident_id:
-            return links.page_url(reverse("incident", args=[self.notice.incident_id]))
-        return links.page_url()
+            return links.page_url(page, links.path("incident", self.notice.incident_id))
+        return links.page_url(page)
 
-    def mail(self, language: str) -> Mail:
-        """The email in ``language`` with SLOT for the subscriber's token."""
-        if language not in self._mails:
-            with translation.override(language):
-                context = {
+    def mail(self, page: StatusPage, language: str) -> Mail:
+        """The email for ``page``'s subscribers in ``language``, with SLOT
+        for the subscriber's token; times in the page's time zone."""
+        key = (page.pk, language)
+        if key not in self._mails:
+            zone = zoneinfo.ZoneInfo(page.time_zone or settings.TIME_ZONE)
+            with translation.override(language), timezone.override(zone):
+                subject = self.subject(page)
+                context: dict[str, Any] = {
                     "notice": self.notice, "incident": self.notice.incident,
                     "update": self.notice.update, "maintenance": self.notice.maintenance,
-                    "components": [c["name"] for c in self.components], "url": self.url(),
-                    "manage_url": links.manage_url(SLOT),
-                    "unsubscribe_url": links.unsubscribe_url(SLOT),
+                    "components": [c["name"] for c in self.components], "url": self.url(page),
+                    "manage_url": links.manage_url(SLOT, page),
+                    "unsubscribe_url": links.unsubscribe_url(SLOT, page),
                     "component": self.notice.monitor,
                     "to_status": self.status_label(self.notice.to_status),
                     "from_status": self.status_label(self.notice.from_status),
-                    "SITE_NAME": settings.SITE_NAME, "subject": self.subject(),
+                    # The templates' (and translations') name for it: the page's title.
+                    "SITE_NAME": page.title, "subject": subject,
                     "LANGUAGE_CODE": language,
                 }  # fmt: skip
-                self._mails[language] = Mail(
-                    subject=context["subject"],
+                self._mails[key] = Mail(
+                    subject=subject,
                     text=render_to_string("alerts/subscriber_notice.txt", context),
                     html=render_to_string("alerts/subscriber_notice.html", context),
                 )
-        return self._mails[language]
+        return self._mails[key]
 
-    def subject(self) -> str:
-        site, name, kind = one_line(settings.SITE_NAME), self.name, self.notice.kind
+    def subject(self, page: StatusPage) -> str:
+        site, name, kind = one_line(page.title), self.name, self.notice.kind
         if kind == NoticeKind.INCIDENT_CREATED:
             text = _("New incident: %(name)s")
         elif kind == NoticeKind.INCIDENT_UPDATED:
@@ -126,12 +133,12 @@ class NoticeContent:
             status = self.status_label(self.notice.to_status)
         return f"[{site}] " + text % {"name": name, "status": status}
 
-    def payload(self, token: str) -> dict[str, Any]:
-        """The webhook body for the subscriber with ``token``."""
+    def payload(self, page: StatusPage, token: str) -> dict[str, Any]:
+        """The webhook body for ``page``'s subscriber with ``token``."""
         body: dict[str, Any] = {
             "version": PAYLOAD_VERSION,
             "event": self.notice.kind,
-            "page": {"name": settings.SITE_NAME, "url": links.page_url()},
+            "page": {"name": page.title, "url": links.page_url(page)},
         }
         components = [{"id": c["id"], "name": c["name"]} for c in self.components]
         incident, update = self.notice.incident, self.notice.update
@@ -140,7 +147,7 @@ class NoticeContent:
                 "id": incident.pk, "name": incident.name, "impact": incident.severity,
                 "status": update.status if update else incident.status,
                 "created_at": iso(incident.created_at), "resolved_at": iso(incident.resolved_at),
-                "url": self.url(), "components": components,
+                "url": self.url(page), "components": components,
                 "incident_updates": [] if update is None else [{
                     "id": update.pk, "status": update.status, "body": update.message,
                     "created_at": iso(update.created_at),
@@ -160,8 +167,8 @@ class NoticeContent:
                 "recurring": row.recurring, "components": components,
             }  # fmt: skip
         body["meta"] = {
-            "unsubscribe": links.unsubscribe_url(token),
-            "manage": links.manage_url(token),
+            "unsubscribe": links.unsubscribe_url(token, page),
+            "manage": links.manage_url(token, page),
             "at": iso(self.notice.at),
         }
         return body

@@ -1,5 +1,6 @@
 """Emails to subscribers: the messages (with RFC 8058 one-click unsubscribe
-headers on every notice) and the confirmation mails."""
+headers on every notice) and the confirmation mails, each named after and
+linking to the subscriber's page."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -11,18 +12,19 @@ from alerts.messages import one_line
 from alerts.models import Subscriber, SubscriberKind
 from alerts.subscribers import links
 from alerts.subscribers.content import Mail
+from pages.models import StatusPage
 
 
 def message(
-    address: str, mail: Mail, token: str, connection: object = None
+    address: str, mail: Mail, token: str, page: StatusPage, connection: object = None
 ) -> EmailMultiAlternatives:
-    """A notice's email, with the headers that let a mail client unsubscribe
-    in one click (a POST to the link, RFC 8058)."""
+    """A notice's email to a subscriber of ``page``, with the headers that let
+    a mail client unsubscribe in one click (a POST to the link, RFC 8058)."""
     email = EmailMultiAlternatives(
         subject=mail.subject, body=mail.text, from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address], connection=connection,
         headers={
-            "List-Unsubscribe": f"<{links.unsubscribe_url(token)}>",
+            "List-Unsubscribe": f"<{links.unsubscribe_url(token, page)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },
@@ -36,15 +38,17 @@ def send_account_mail(subscriber: Subscriber, what: str) -> None:
     gets); ``already``: tell a confirmed address someone tried to subscribe it."""
     if subscriber.kind != SubscriberKind.EMAIL:
         return
+    page, token = subscriber.page, subscriber.token
     with translation.override(subscriber.language):
         context = {
-            "SITE_NAME": settings.SITE_NAME, "LANGUAGE_CODE": subscriber.language,
-            "confirm_url": links.confirm_url(subscriber.token),
-            "manage_url": links.manage_url(subscriber.token),
-            "unsubscribe_url": links.unsubscribe_url(subscriber.token),
+            # The templates' (and translations') name for it: the page's title.
+            "SITE_NAME": page.title, "LANGUAGE_CODE": subscriber.language,
+            "confirm_url": links.confirm_url(token, page),
+            "manage_url": links.manage_url(token, page),
+            "unsubscribe_url": links.unsubscribe_url(token, page),
             "hours": settings.SUBSCRIBER_CONFIRM_HOURS,
         }  # fmt: skip
-        site = one_line(settings.SITE_NAME)
+        site = one_line(page.title)
         if what == "confirm":
             subject = _("[%(site)s] Confirm your subscription") % {"site": site}
         else:

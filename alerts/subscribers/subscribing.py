@@ -1,6 +1,7 @@
-"""Subscribing, confirming, choosing components and leaving. The page's forms
-and the admin call these; nothing here tells a caller whether an address was
-already subscribed (the answer to the visitor is the same either way)."""
+"""Subscribing to a status page, confirming, choosing components and leaving.
+The page's forms and the admin call these; nothing here tells a caller
+whether an address was already subscribed (the answer to the visitor is the
+same either way)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from alerts.models.subscriber import new_secret
 from alerts.subscribers.links import token_of_confirmation
 from alerts.subscribers.webhook_urls import validate_webhook_url
 from monitors.models import Category, Monitor
+from pages.models import StatusPage
+from pages.resolve import fallback_page
 
 
 def normalise_address(kind: str, address: str) -> str:
@@ -39,6 +42,29 @@ def validate_address(kind: str, address: str) -> None:
         raise ValidationError(_("Choose email or webhook."))
 
 
+def default_page() -> StatusPage:
+    """The default page; stored now, as pages/0002 stores it, when there is
+    none (every page deleted by hand: the page is served by pages.resolve's
+    fallback, and a subscription needs its row)."""
+    found = StatusPage.objects.filter(is_default=True).first()
+    if found is not None:
+        return found
+    page = fallback_page()
+    if StatusPage.objects.filter(slug=page.slug).exists():  # another page took the slug
+        page.slug = f"{page.slug}-{new_secret()[:6]}"
+    try:
+        with transaction.atomic():
+            page.save()
+    except IntegrityError:  # another request stored it first
+        return StatusPage.objects.get(is_default=True)
+    return page
+
+
+def stored_page(page: StatusPage) -> StatusPage:
+    """``page``, or for the unsaved fallback page, the default page's row."""
+    return page if page.pk is not None else default_page()
+
+
 @dataclass(frozen=True)
 class Subscribed:
     subscriber: Subscriber
@@ -51,19 +77,22 @@ def subscribe(
     kind: str,
     address: str,
     *,
+    page: StatusPage,
     language: str,
     monitors: Iterable[Monitor] = (),
     categories: Iterable[Category] = (),
     component_updates: bool = False,
 ) -> Subscribed:
-    """Subscribe ``address`` (validated by the caller). An email waits for
-    its confirmation; a webhook is confirmed at once with a fresh secret."""
+    """Subscribe ``address`` (validated by the caller) to ``page`` (the
+    components, the caller's to keep to the page's). An email waits for its
+    confirmation; a webhook is confirmed at once with a fresh secret."""
     address = normalise_address(kind, address)
+    page = stored_page(page)
     now = timezone.now()
     if kind == SubscriberKind.WEBHOOK:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(
-                kind=kind, address=address, language=language, secret=new_secret(),
+                page=page, kind=kind, address=address, language=language, secret=new_secret(),
                 confirmed_at=now, component_updates=component_updates,
             )  # fmt: skip
             subscriber.monitors.set(monitors)
@@ -72,14 +101,14 @@ def subscribe(
     try:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(
-                kind=kind, address=address, language=language,
+                page=page, kind=kind, address=address, language=language,
                 component_updates=component_updates,
             )  # fmt: skip
             subscriber.monitors.set(monitors)
             subscriber.categories.set(categories)
         return Subscribed(subscriber, mail="confirm")
     except IntegrityError:
-        subscriber = Subscriber.objects.get(kind=kind, address=address)
+        subscriber = Subscriber.objects.get(page=page, kind=kind, address=address)
     if subscriber.confirmed_at is not None:
         # Someone else may be typing this address: change nothing, tell its owner.
         return Subscribed(subscriber, mail="already")
@@ -112,7 +141,7 @@ def choose(
     categories: Iterable[Category],
     component_updates: bool = False,
 ) -> None:
-    """Change what ``subscriber`` hears about (nothing chosen: everything)."""
+    """Change what ``subscriber`` hears about (nothing chosen: everything on its page)."""
     with transaction.atomic():
         subscriber.component_updates = component_updates
         subscriber.save(update_fields=["component_updates"])

@@ -18,20 +18,23 @@ STATE = (
 )
 ROW = (
     '<li class="monitor" id="monitor-{id}">'
-    '<div class="mhead"><span class="mname">{name}</span>{state}</div>'
+    '<div class="mhead"><span class="mname">{name}</span>{response}{state}</div>{bars}'
+    "</li>\n"
+)
+BARS = (
     '<div class="bars" role="group" aria-label="{bars_label}">{cells}</div>'
     '<div class="scale" aria-hidden="true"><span class="far">{far}</span>'
     '<span class="near">{near}</span><span class="rule"></span>'
     '<span class="pct">{percent}</span><span class="rule"></span><span>{today}</span></div>'
-    "</li>\n"
 )
+RESPONSE = '<span class="rtime" title="{label}">{time}</span>'
 
 
 @dataclass(frozen=True)
 class Row:
     monitor: Monitor
     state: ComponentState
-    bars: Bars
+    bars: Bars | None  # None: the page shows no uptime bars
 
 
 def state_html(state: ComponentState) -> SafeString:
@@ -39,22 +42,39 @@ def state_html(state: ComponentState) -> SafeString:
     return mark_safe(STATE.format(code=escape(state.value), label=escape(state.label)))  # noqa: S308
 
 
-def rows_html(rows: list[Row]) -> SafeString:
+def _response_html(monitor: Monitor, label: str) -> str:
+    """The last check's response time, e.g. "182 ms" (nothing before the first)."""
+    ms = monitor.last_response_ms
+    if ms is None:
+        return ""
+    shown = gettext("%(ms)s ms") % {"ms": ms} if ms < 10_000 else f"{ms / 1000:.1f} s"
+    return RESPONSE.format(label=label, time=escape(shown))
+
+
+def rows_html(rows: list[Row], response_times: bool = False) -> SafeString:
+    """The rows; with ``response_times``, each with its last response time
+    (Monitor.last_response_ms loaded: statuspage/public/current.py's PAGE_FIELDS)."""
     far = escape(ngettext("%(days)s day ago", "%(days)s days ago", DAYS) % {"days": DAYS})
     near, today = escape(gettext("30 days ago")), escape(gettext("Today"))
     states = {state: state_html(state) for state in ComponentState}
     bars_label = gettext("Daily uptime of %(name)s")
+    response_label = escape(gettext("Response time of the last check"))
     html = "".join(
         ROW.format(
             id=row.monitor.pk,
             name=escape(row.monitor.name),
+            response=_response_html(row.monitor, response_label) if response_times else "",
             state=states[row.state],
-            bars_label=escape(bars_label % {"name": row.monitor.name}),
-            cells=row.bars.cells,
-            far=far,
-            near=near,
-            percent=escape(row.bars.percent_text),
-            today=today,
+            bars=""
+            if row.bars is None
+            else BARS.format(
+                bars_label=escape(bars_label % {"name": row.monitor.name}),
+                cells=row.bars.cells,
+                far=far,
+                near=near,
+                percent=escape(row.bars.percent_text),
+                today=today,
+            ),
         )
         for row in rows
     )

@@ -1,7 +1,11 @@
 """The subscribe pages: the form (also the Subscribe dialog's content), the
 confirmation link, the page to choose components, and unsubscribing (a
 one-click POST for mail clients, RFC 8058). The answer to a subscribe never
-depends on whether the address was subscribed already."""
+depends on whether the address was subscribed already.
+
+A subscription is to the page it was made on, and offers that page's
+components only. The links with a token work at any page's address (a
+subscriber is found by its token); what they show is the subscriber's page's."""
 
 import hashlib
 from typing import Any
@@ -23,9 +27,13 @@ from alerts.subscribers import links
 from alerts.subscribers.subscribing import choose, confirm, subscribe, unsubscribe
 from alerts.tasks import send_subscriber_mail
 from monitors.models import Category, Monitor
+from pages.models import StatusPage
+from pages.resolve import OnPage
+from pages.scope import Layout, layout_of
 from statuspage.api import ratelimit
 from statuspage.api.clientaddr import client_address
-from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm
+from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm, monitors_of
+from statuspage.public.onpage import on_page
 
 
 def _page(
@@ -35,16 +43,18 @@ def _page(
     return render(request, "statuspage/page.html", {"title": title, "main": main}, status=status)
 
 
-def _groups() -> list[tuple[Category | None, list[Monitor]]]:
-    """Active monitors by category, in the page's order: two queries."""
-    active = Monitor.objects.active().order_by("name", "pk")
+def _groups(layout: Layout) -> list[tuple[Category | None, list[Monitor]]]:
+    """The page's active monitors by category, in the page's order: three queries."""
+    active = monitors_of(layout).order_by("name", "pk")
     categories = Category.objects.prefetch_related(Prefetch("monitors", queryset=active))
     groups: list[tuple[Category | None, list[Monitor]]] = [
         (c, list(c.monitors.all())) for c in categories
     ]
     groups = [(c, ms) for c, ms in groups if ms]
     loose = [m for m in active.filter(category__isnull=True)]
-    return groups + ([(None, loose)] if loose else [])
+    groups += [(None, loose)] if loose else []
+    # A stable sort: a page that shows everything keeps the categories' order.
+    return sorted(groups, key=lambda group: min(layout.position(m) for m in group[1]))
 
 
 def _ticked(request: HttpRequest) -> dict[str, Any]:
@@ -71,9 +81,16 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     return response
 
 
+def _on(request: HttpRequest) -> OnPage:
+    on: OnPage = request.on_page  # type: ignore[attr-defined]
+    return on
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@on_page
 def subscribe_view(request: HttpRequest) -> HttpResponse:
-    form = SubscribeForm(request.POST if request.method == "POST" else None)
+    layout = _on(request).layout
+    form = SubscribeForm(request.POST if request.method == "POST" else None, layout=layout)
     if request.method == "POST":
         rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_PER_ADDRESS)
         wait = ratelimit.hit("subscribe:client", client_address(request), rate)
@@ -85,7 +102,7 @@ def subscribe_view(request: HttpRequest) -> HttpResponse:
             return _too_many(request, wait)
         if form.is_valid():
             return _subscribed(request, form)
-    context = {"form": form, "groups": _groups(), **_ticked(request)}
+    context = {"form": form, "groups": _groups(layout), **_ticked(request)}
     if request.GET.get("part") == "form":  # the Subscribe dialog's content
         return render(request, "statuspage/_subscribe_form.html", context)
     status = 400 if form.is_bound else 200
@@ -96,7 +113,7 @@ def _subscribed(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
     data = form.cleaned_data
     with transaction.atomic():
         done = subscribe(
-            data["kind"], data["address"], language=_language(),
+            data["kind"], data["address"], page=_on(request).page, language=_language(),
             monitors=data["monitors"], categories=data["categories"],
             component_updates=data["component_updates"],
         )  # fmt: skip
@@ -104,10 +121,10 @@ def _subscribed(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
             pk, what = done.subscriber.pk, done.mail
             transaction.on_commit(lambda: send_subscriber_mail.delay(pk, what))
     if data["kind"] == SubscriberKind.WEBHOOK:
-        subscriber = done.subscriber
+        subscriber, page = done.subscriber, done.subscriber.page
         context = {
-            "subscriber": subscriber, "manage_url": links.manage_url(subscriber.token),
-            "unsubscribe_url": links.unsubscribe_url(subscriber.token),
+            "subscriber": subscriber, "manage_url": links.manage_url(subscriber.token, page),
+            "unsubscribe_url": links.unsubscribe_url(subscriber.token, page),
         }  # fmt: skip
         response = _page(request, _("Subscribed"), "subscribed_webhook.html", context)
         patch_cache_control(response, no_store=True, private=True)  # it shows the secret
@@ -123,6 +140,7 @@ def _subscribed(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
 
 
 @require_safe
+@on_page
 def confirm_view(request: HttpRequest, signed: str) -> HttpResponse:
     subscriber = confirm(signed)
     if subscriber is None:
@@ -135,37 +153,53 @@ def confirm_view(request: HttpRequest, signed: str) -> HttpResponse:
     context = {
         "heading": _("You are subscribed"),
         "text": _("You will get an email when something happens."),
-        "manage_url": links.manage_url(subscriber.token),
+        "manage_url": links.manage_url(subscriber.token, subscriber.page),
     }
     return _page(request, _("You are subscribed"), "subscription_message.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@on_page
 def manage_view(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = Subscriber.objects.confirmed().filter(token=token).first()
+    subscriber = (
+        Subscriber.objects.confirmed()
+        .select_related("page")
+        .defer("page__logo")
+        .filter(token=token)
+        .first()
+    )
     if subscriber is None:
         raise Http404("No such subscription")
+    layout = _layout_of(request, subscriber.page)
     saved = False
     if request.method == "POST":
-        form = ComponentsForm(request.POST)
+        form = ComponentsForm(request.POST, layout=layout)
         if form.is_valid():
             data = form.cleaned_data
             choose(subscriber, data["monitors"], data["categories"], data["component_updates"])
             saved = True
     else:
-        form = ComponentsForm()
+        form = ComponentsForm(layout=layout)
     chosen_monitors = {str(pk) for pk in subscriber.monitors.values_list("pk", flat=True)}
     chosen_categories = {str(pk) for pk in subscriber.categories.values_list("pk", flat=True)}
     context = {
-        "subscriber": subscriber, "groups": _groups(), "saved": saved, "form": form,
+        "subscriber": subscriber, "groups": _groups(layout), "saved": saved, "form": form,
         "chosen_monitors": chosen_monitors, "chosen_categories": chosen_categories,
         "chosen_updates": subscriber.component_updates,
     }  # fmt: skip
-    return _page(request, _("Your subscription"), "subscription.html", context)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return _page(request, _("Your subscription"), "subscription.html", context, status)
+
+
+def _layout_of(request: HttpRequest, page: StatusPage) -> Layout:
+    """The subscriber's page's layout (a link may be opened at another page)."""
+    on = _on(request)
+    return on.layout if page.pk == on.page.pk else layout_of(page)
 
 
 @csrf_exempt  # the token is the credential; mail clients POST without a form (RFC 8058)
 @require_http_methods(["GET", "HEAD", "POST"])
+@on_page
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         unsubscribe(token)

@@ -1,8 +1,10 @@
 """The public status page: the pages, the feeds and the badges."""
 
-from django.urls import include, path
+from django.urls import path
+from django.views.i18n import set_language
 
-from statuspage.page import badges, feeds, subscriptions, views
+from statuspage.page import badges, feeds, logo, subscriptions, unlock, views
+from statuspage.public.onpage import without_page
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -12,8 +14,10 @@ urlpatterns = [
     path("feed.rss", feeds.rss, name="feed-rss"),
     path("badge/monitor/<int:pk>.svg", badges.monitor_badge, name="badge-monitor"),
     path("badge/category/<int:pk>.svg", badges.category_badge, name="badge-category"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", without_page(set_language), name="set_language"),
     path("subscribe", subscriptions.subscribe_view, name="subscribe"),
+    path("logo/<str:digest>.png", logo.logo_view, name="page-logo"),
+    path("unlock", unlock.unlock_view, name="page-unlock"),
     path(
         "subscriptions/confirm/<str:signed>",
         subscriptions.confirm_view,

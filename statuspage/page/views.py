@@ -15,11 +15,13 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
+from pages.resolve import OnPage
 from statuspage import lastgood
 from statuspage.page import history
 from statuspage.page.context import index_context
 from statuspage.public.cache import SECONDS, fragment
 from statuspage.public.current import incidents_with_timeline
+from statuspage.public.onpage import on_page
 
 MAX_HISTORY_PAGE = 200  # fifty years back
 # A "checks are delayed" render is kept this long: new results do not drop the
@@ -27,12 +29,16 @@ MAX_HISTORY_PAGE = 200  # fifty years back
 DELAYED_SECONDS = 5
 
 
-def _page(request: HttpRequest, main: dict[str, str]) -> HttpResponse:
-    return render(request, "statuspage/page.html", main)
+def _on(request: HttpRequest) -> OnPage:
+    return request.on_page  # type: ignore[attr-defined, no-any-return]  # set by on_page
 
 
-def render_index(now: datetime | None = None) -> dict[str, Any]:
-    context = index_context(now)
+def _page(request: HttpRequest, main: dict[str, Any]) -> HttpResponse:
+    return render(request, "statuspage/page.html", main | {"on": _on(request)})
+
+
+def render_index(on: OnPage, now: datetime | None = None) -> dict[str, Any]:
+    context = index_context(on, now)
     freshness = context["freshness"]
     return {
         "title": "",
@@ -57,12 +63,14 @@ def keep_index(rendered: dict[str, Any]) -> int:
 
 
 @require_safe
+@on_page
 def index(request: HttpRequest) -> HttpResponse:
     """The front page; while the database cannot be reached, its last good
     copy in this language, with an "as of" notice (statuspage/lastgood.py)."""
-    key = f"{get_language()}:/"
+    on = _on(request)
+    key = f"{on.cache_id}:{get_language()}:/"
     try:
-        main = fragment("index", render_index, keep_index)
+        main = fragment("index", lambda: render_index(on), keep_index, on)
     except lastgood.DATABASE_DOWN:
         kept = lastgood.load(key)
         if kept is None:
@@ -83,12 +91,13 @@ def _history_page(request: HttpRequest) -> int:
     return page
 
 
-def render_history(page: int, now: datetime | None = None) -> dict[str, str]:
-    """Three queries: the months' incidents, their updates, and whether older ones exist."""
+def render_history(on: OnPage, page: int, now: datetime | None = None) -> dict[str, str]:
+    """Four queries: the months' incidents, their updates and monitors, and
+    whether older ones exist."""
     today = timezone.localdate(now)
     months = history.month_starts(today, page)
     start, end = history.start_of(months[-1]), history.start_of(history.next_month(months[0]))
-    on_page = Incident.objects.on_status_page()
+    on_page = on.layout.affecting(Incident.objects.on_status_page())
     incidents = list(
         on_page.filter(created_at__gte=start, created_at__lt=end).prefetch_related("updates")
     )
@@ -107,18 +116,26 @@ def render_history(page: int, now: datetime | None = None) -> dict[str, str]:
 
 
 @require_safe
+@on_page
 def history_view(request: HttpRequest) -> HttpResponse:
+    on = _on(request)
+    if not on.page.show_history:
+        raise Http404("This page shows no history")
     page = _history_page(request)
-    return _page(request, fragment(f"history:{page}", lambda: render_history(page)))
+    return _page(request, fragment(f"history:{page}", lambda: render_history(on, page), on=on))
 
 
-def render_incident(pk: int, now: datetime | None = None) -> dict[str, str]:
+def render_incident(on: OnPage, pk: int, now: datetime | None = None) -> dict[str, str]:
     """Three queries: the incident, its updates and its monitors."""
     incident = get_object_or_404(incidents_with_timeline(Incident.objects.on_status_page()), pk=pk)
+    if not on.layout.shows_incident(incident.monitors.all()):
+        raise Http404("No such incident on this page")
     context = {"incident": incident, "now": now or timezone.now()}
     return {"title": incident.name, "main": render_to_string("statuspage/incident.html", context)}
 
 
 @require_safe
+@on_page
 def incident_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, fragment(f"incident:{pk}", lambda: render_incident(pk)))
+    on = _on(request)
+    return _page(request, fragment(f"incident:{pk}", lambda: render_incident(on, pk), on=on))

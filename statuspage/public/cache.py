@@ -2,7 +2,7 @@
 
 - Short-lived (30 s) entries keyed by the page generation
   (core.pagecache) and the visitor's language: any change drops them at
-  once (signals.py, and the probe engine after its bulk updates).
+  once (invalidation.py, and the probe engine after its bulk updates).
 - Day-long entries for what only the calendar changes (the day bars of
   settled days) or the calendar and incidents (the past incidents: keyed by
   the incident generation too)."""
@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from core import pagecache
-from core.pagecache import Generation
+from pages.resolve import OnPage
 from statuspage import lastgood
 
 SECONDS = 30
@@ -29,12 +29,13 @@ DAY_SECONDS = 26 * 60 * 60
 
 
 def settled(
-    name: str, today: date, build: Callable[[], T], generation: Generation | None = None
+    name: str, today: date, build: Callable[[], T], version: str | None = None, page: str = ""
 ) -> T:
-    """A day-long entry for ``today`` (and ``generation``); ``build`` runs on a miss."""
-    key = f"statuspage:{name}:{today}:{get_language()}"
-    if generation is not None:
-        key += f":{generation.current()}"
+    """A day-long entry of a page (its ``cache_id``) for ``today`` (and
+    ``version``); ``build`` runs on a miss."""
+    key = f"statuspage:{name}:{page}:{today}:{get_language()}"
+    if version is not None:
+        key += f":{version}"
     value: T | None = cache.get(key)
     if value is None:
         value = build()
@@ -42,16 +43,32 @@ def settled(
     return value
 
 
-def _key(name: str) -> str:
-    return f"statuspage:page:{pagecache.version()}:{get_language()}:{name}"
+def _key(name: str, on: OnPage | None) -> str:
+    page = f"{on.cache_id}:{pagecache.version(on.id)}" if on else f":{pagecache.version()}"
+    return f"statuspage:page:{page}:{get_language()}:{name}"
 
 
-def fragment(name: str, render: Callable[[], T], seconds: int | Callable[[T], int] = SECONDS) -> T:
+def private(request: HttpRequest) -> bool:
+    on = page_of(request)
+    return on is not None and on.page.is_private
+
+
+def page_of(request: HttpRequest) -> OnPage | None:
+    """The status page a public view serves (statuspage/public/onpage.py)."""
+    return getattr(request, "on_page", None)
+
+
+def fragment(
+    name: str,
+    render: Callable[[], T],
+    seconds: int | Callable[[T], int] = SECONDS,
+    on: OnPage | None = None,
+) -> T:
     """A cached part of a page (its HTML, its title); ``render`` runs on a miss.
     The part must hold nothing per visitor (no CSRF token). ``seconds`` may
     be read off what was rendered (a page that turns stale at a known time is
     kept no longer than that); 0 keeps nothing."""
-    key = _key(name)
+    key = _key(name, on)
     value: T | None = cache.get(key)
     if value is None:
         value = render()
@@ -81,10 +98,13 @@ def public_response(
                 f"{name}={value if (value := request.GET.get(name, '')) in allowed else ''}"
                 for name, allowed in wanted.items()
             )
-            key = _key(f"response:{request.path}?{query}")
+            on = page_of(request)
+            key = _key(f"response:{request.path}?{query}", on)
             response: HttpResponse | None = cache.get(key)
             if response is None:
-                snapshot_key = f"{get_language()}:{request.path}?{query}"
+                snapshot_key = (
+                    f"{on.cache_id if on else ''}:{get_language()}:{request.path}?{query}"
+                )
                 try:
                     response = view(request, *args, **kwargs)
                 except lastgood.DATABASE_DOWN:
@@ -94,7 +114,8 @@ def public_response(
                     return kept.response()
                 if response.status_code != 200:
                     return response
-                patch_cache_control(response, public=True, max_age=max_age)
+                if not private(request):
+                    patch_cache_control(response, public=True, max_age=max_age)
                 cache.set(key, response, seconds)
                 lastgood.save_response(snapshot_key, response)
             return response

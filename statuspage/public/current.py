@@ -4,6 +4,7 @@ monitors, the open incidents shown on the page, the maintenance windows open
 now or still to come, each monitor's state and the banner."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,19 +16,28 @@ from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from maintenance.windows import upcoming_windows
 from monitors.models import Category, Monitor
+from pages.scope import Layout
 from statuspage.public.states import ComponentState, Overall, component_state, overall_state, worst
 
 # What the page shows of a monitor; the API v2 also gives its times. A field
 # left out here and read later costs a query per monitor.
 # The page's freshness (freshness.py) reads the check times and intervals.
-PAGE_FIELDS = ("id", "name", "status", "category_id", "last_check", "frequency", "created_at")
+PAGE_FIELDS = (
+    "id", "name", "status", "category_id", "last_check", "frequency", "created_at",
+    "last_response_ms",  # shown by pages with show_response_times
+)  # fmt: skip
 API_FIELDS = (*PAGE_FIELDS, "status_changed_at", "updated_at")
+EVERYTHING = Layout(everything=True, is_default=True)
 
 
-def page_monitors(fields: tuple[str, ...] = API_FIELDS) -> QuerySet[Monitor]:
-    """Active monitors in page order: categories by display order, then no category."""
+def page_monitors(
+    fields: tuple[str, ...] = API_FIELDS, layout: Layout = EVERYTHING
+) -> QuerySet[Monitor]:
+    """A page's active monitors in display order: categories by display
+    order, then no category (``layout.ordered`` puts them in the page's)."""
     return (
         Monitor.objects.active()
+        .filter(layout.monitor_q())
         .select_related("category")
         .only(*fields, "category__name", "category__display_order")
         .in_display_order()
@@ -55,12 +65,13 @@ class Window:
         return sorted(self.maintenance.monitors.all(), key=lambda m: (m.name, m.pk))
 
 
-def maintenance_windows(now: datetime) -> list[Window]:
-    """Windows open now and the next occurrence of every row still to come (two queries)."""
+def maintenance_windows(now: datetime, layout: Layout = EVERYTHING) -> list[Window]:
+    """A page's windows open now and the next occurrence of every row still
+    to come (two queries)."""
     windows = []
     for row in upcoming_windows(now):
         window = row.next_window(now)
-        if window:
+        if window and layout.shows_incident(row.monitors.all()):
             windows.append(Window(row, window[0], window[1], window[0] <= now < window[1]))
     return sorted(windows, key=lambda w: (w.starts_at, w.maintenance.pk))
 
@@ -135,20 +146,30 @@ def open_incidents_on_page() -> QuerySet[Incident]:
     return Incident.objects.on_status_page().active()
 
 
+def on_the_page(incidents: Iterable[Incident], layout: Layout) -> list[Incident]:
+    """The incidents (their monitors prefetched) that belong on the page."""
+    return [i for i in incidents if layout.shows_incident(i.monitors.all())]
+
+
 def load_current(
     now: datetime | None = None,
     incidents: QuerySet[Incident] | None = None,
     fields: tuple[str, ...] = API_FIELDS,
+    layout: Layout = EVERYTHING,
 ) -> Current:
     """Six queries: monitors; incidents, their updates and monitors; maintenance
     rows and their monitors. ``incidents`` may widen the incident query (the page
     also wants the recently resolved ones); only the open ones count here.
-    ``fields``: the monitor fields to load (``updated_at`` needs API_FIELDS)."""
+    ``fields``: the monitor fields to load (``updated_at`` needs API_FIELDS).
+    ``layout``: the page's monitors; its incidents and windows are theirs."""
     now = now or timezone.now()
-    monitors = list(page_monitors(fields))
+    monitors = layout.ordered(page_monitors(fields, layout))
     wanted = open_incidents_on_page() if incidents is None else incidents
     current = Current(
-        now, monitors, list(incidents_with_timeline(wanted)), maintenance_windows(now)
+        now,
+        monitors,
+        on_the_page(incidents_with_timeline(wanted), layout),
+        maintenance_windows(now, layout),
     )
     open_incidents = current.open_incidents
     severities: dict[int, set[str]] = defaultdict(set)

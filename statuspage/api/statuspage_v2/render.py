@@ -27,6 +27,7 @@ from statuspage.api.statuspage_v2.spellings import (
     V2_INDICATOR,
     v2_component_status,
 )
+from statuspage.public.cache import page_of
 from statuspage.public.current import Current, Window
 
 Json = dict[str, Any]
@@ -38,17 +39,23 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def page_id() -> str:
-    """Stable for a site: derived from its name, as that API's page ids are opaque."""
-    return hashlib.sha256(settings.SITE_NAME.encode()).hexdigest()[:12]
+def page_id(request: HttpRequest) -> str:
+    """Stable for a page: derived from the site's name (and a page's slug
+    beside the default page's), as that API's page ids are opaque."""
+    on = page_of(request)
+    seed = settings.SITE_NAME
+    if on is not None and not on.page.is_default:
+        seed += f"/{on.page.slug}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 def page(request: HttpRequest, current: Current) -> Json:
+    on = page_of(request)
     return {
-        "id": page_id(),
-        "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri("/"),
-        "time_zone": settings.TIME_ZONE,
+        "id": page_id(request),
+        "name": on.page.title if on else settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("index")),
+        "time_zone": (on.page.time_zone if on else "") or settings.TIME_ZONE,
         "updated_at": iso(current.updated_at),
     }
 
@@ -62,7 +69,7 @@ def group_id(category_id: int | None) -> str | None:
     return None if category_id is None else f"category-{category_id}"
 
 
-def _component(monitor: Monitor, current: Current, position: int | None) -> Json:
+def _component(monitor: Monitor, current: Current, position: int | None, page: str) -> Json:
     return {
         "id": str(monitor.pk),
         "name": monitor.name,
@@ -74,17 +81,18 @@ def _component(monitor: Monitor, current: Current, position: int | None) -> Json
         "showcase": True,
         "start_date": monitor.created_at.date().isoformat(),
         "group_id": group_id(monitor.category_id),
-        "page_id": page_id(),
+        "page_id": page,
         "group": False,
         "only_show_if_degraded": False,
     }
 
 
-def components(current: Current) -> list[Json]:
+def components(request: HttpRequest, current: Current) -> list[Json]:
     """Each group followed by its members, in page order; positions count from 1."""
     listed: list[Json] = []
+    page = page_id(request)
     for group in current.groups:
-        members = [_component(m, current, None) for m in group.monitors]
+        members = [_component(m, current, None, page) for m in group.monitors]
         if group.category is not None:
             listed.append(
                 {
@@ -106,8 +114,8 @@ def components(current: Current) -> list[Json]:
     return listed
 
 
-def _positions(current: Current) -> dict[int, int]:
-    return {int(c["id"]): c["position"] for c in components(current) if not c["group"]}
+def _positions(request: HttpRequest, current: Current) -> dict[int, int]:
+    return {int(c["id"]): c["position"] for c in components(request, current) if not c["group"]}
 
 
 def effective_statuses(updates: list[IncidentUpdate]) -> dict[int, str]:
@@ -126,11 +134,14 @@ class Writer:
 
     def __init__(self, request: HttpRequest, current: Current) -> None:
         self.request, self.current = request, current
-        self.positions = _positions(current)
+        self.positions = _positions(request, current)
+        self.page = page_id(request)
 
     def _components(self, monitors: list[Monitor]) -> list[Json]:
+        on = page_of(self.request)  # another page's monitors are not this page's components
+        monitors = [m for m in monitors if on is None or on.layout.shows(m)]
         ordered = sorted(monitors, key=lambda m: (self.positions.get(m.pk, 1 << 30), m.pk))
-        return [_component(m, self.current, self.positions.get(m.pk)) for m in ordered]
+        return [_component(m, self.current, self.positions.get(m.pk), self.page) for m in ordered]
 
     def incident(self, incident: Incident) -> Json:
         updates = sorted(incident.updates.all(), key=lambda u: (u.created_at, u.pk), reverse=True)
@@ -154,7 +165,7 @@ class Writer:
             "impact": V2_IMPACT[incident.severity],
             "shortlink": self.request.build_absolute_uri(reverse("incident", args=[incident.pk])),
             "started_at": iso(incident.created_at),
-            "page_id": page_id(),
+            "page_id": self.page,
             "incident_updates": [
                 {
                     "id": str(u.pk),
@@ -192,9 +203,10 @@ class Writer:
             "monitoring_at": None,
             "resolved_at": iso(ends_at) if state == "completed" else None,
             "impact": "maintenance",
-            "shortlink": self.request.build_absolute_uri("/") + f"#maintenance-{row.pk}",
+            "shortlink": self.request.build_absolute_uri(reverse("index"))
+            + f"#maintenance-{row.pk}",
             "started_at": iso(starts_at),
-            "page_id": page_id(),
+            "page_id": self.page,
             "incident_updates": [
                 {
                     "id": f"maintenance-{row.pk}",

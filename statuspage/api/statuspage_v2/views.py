@@ -10,22 +10,30 @@ from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
+from pages.scope import Layout
 from statuspage.api.statuspage_v2 import render as v2
-from statuspage.public.cache import public_response
+from statuspage.public.cache import private, public_response
 from statuspage.public.current import Current, incidents_with_timeline, load_current
+from statuspage.public.onpage import on_page
 
 RECENT = 50  # as that API: the 50 most recent incidents or maintenances
+
+
+def _layout(request: HttpRequest) -> Layout:
+    return request.on_page.layout  # type: ignore[attr-defined, no-any-return]
 
 
 def endpoint(
     build: Callable[[HttpRequest, Current], dict[str, Any]],
 ) -> Callable[[HttpRequest], HttpResponse]:
     @require_safe
+    @on_page
     @public_response(max_age=30)
     def view(request: HttpRequest) -> JsonResponse:
-        current = load_current()
+        current = load_current(layout=_layout(request))
         response = JsonResponse({"page": v2.page(request, current), **build(request, current)})
-        response["Access-Control-Allow-Origin"] = "*"
+        if not private(request):  # a private page's JSON is for its own readers only
+            response["Access-Control-Allow-Origin"] = "*"
         return response
 
     return view
@@ -43,7 +51,7 @@ def _windows(
 def summary(request: HttpRequest, current: Current) -> dict[str, Any]:
     writer = v2.Writer(request, current)
     return {
-        "components": v2.components(current),
+        "components": v2.components(request, current),
         "incidents": [writer.incident(i) for i in current.open_incidents],
         "scheduled_maintenances": _windows(request, current, None),
         "status": v2.status(current),
@@ -57,12 +65,13 @@ def status(request: HttpRequest, current: Current) -> dict[str, Any]:
 
 @endpoint
 def components(request: HttpRequest, current: Current) -> dict[str, Any]:
-    return {"components": v2.components(current)}
+    return {"components": v2.components(request, current)}
 
 
 @endpoint
 def incidents(request: HttpRequest, current: Current) -> dict[str, Any]:
-    recent = incidents_with_timeline(Incident.objects.on_status_page()[:RECENT])
+    shown = _layout(request).affecting(Incident.objects.on_status_page())
+    recent = incidents_with_timeline(shown[:RECENT])
     writer = v2.Writer(request, current)
     return {"incidents": [writer.incident(i) for i in recent]}
 
@@ -78,7 +87,8 @@ def maintenances(request: HttpRequest, current: Current) -> dict[str, Any]:
     """Open and coming windows, then the most recent finished ones; newest first."""
     writer = v2.Writer(request, current)
     finished = (
-        ScheduledMaintenance.objects.filter(ends_at__lte=timezone.now())
+        _layout(request)
+        .affecting(ScheduledMaintenance.objects.filter(ends_at__lte=timezone.now()))
         .order_by("-ends_at", "-id")
         .prefetch_related("monitors")[:RECENT]
     )
