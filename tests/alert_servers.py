@@ -15,15 +15,23 @@ from tests.probe_servers import closed_port
 
 
 class SmtpSink:
-    """aiosmtpd on a free port; ``messages`` holds every envelope received."""
+    """aiosmtpd on a free port; ``messages`` holds every envelope received,
+    ``connections`` how many SMTP connections they came over."""
 
     def __init__(self) -> None:
         self.messages: list = []
+        self._sessions: list = []  # one aiosmtpd Session per connection (kept, not ids)
         self.controller = Controller(self, hostname="127.0.0.1", port=closed_port())
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
         self.messages.append(envelope)
+        if not any(seen is session for seen in self._sessions):
+            self._sessions.append(session)
         return "250 OK"
+
+    @property
+    def connections(self) -> int:
+        return len(self._sessions)
 
     @property
     def port(self) -> int:

@@ -67,6 +67,7 @@ def test_a_thousand_subscribers_are_fanned_out_and_mailed_in_batches_with_few_qu
         outcome = send_batch(batches[0])
     assert outcome.sent == 200
     assert len(smtp_sink.messages) == 200
+    assert smtp_sink.connections == 1  # the batch's 200 mails share one SMTP connection
     assert "waiting@example.test" not in {r for e in smtp_sink.messages for r in e.rcpt_tos}
 
 
