@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from celery import current_app
+from kombu import Connection
 
 CONNECT_TIMEOUT = 2.0  # seconds: no reader may hang on a dead broker
 
@@ -24,12 +25,19 @@ def waiting(queues: Iterable[str], timeout: float = CONNECT_TIMEOUT) -> dict[str
     try:
         with current_app.connection_for_read(connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=math.ceil(timeout))
-            channel: Any = conn.default_channel
-            for name in names:
-                try:
-                    found[name] = channel.queue_declare(queue=name).message_count
-                except conn.channel_errors:  # this queue alone: unknown
-                    channel = conn.channel()
+            return counted(conn, names)
     except Exception:  # noqa: BLE001 - kombu raises its own and the transport's errors
-        return dict.fromkeys(names)
+        return found
+
+
+def counted(conn: Connection, names: list[str]) -> dict[str, int | None]:
+    """Per queue name, the messages waiting, on an open connection (None for
+    a queue the broker refuses to count)."""
+    found: dict[str, int | None] = dict.fromkeys(names)
+    channel: Any = conn.default_channel
+    for name in names:
+        try:
+            found[name] = channel.queue_declare(queue=name).message_count
+        except conn.channel_errors:  # this queue alone: unknown
+            channel = conn.channel()
     return found

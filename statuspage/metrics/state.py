@@ -5,7 +5,6 @@ gauge and the rest of the scrape still answers."""
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -15,6 +14,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from core.enums import Status
+from monitors import queue_depth
 from monitors.models import Monitor
 
 logger = logging.getLogger(__name__)
@@ -35,14 +35,8 @@ def queue_lengths(connection: Connection) -> dict[str, int]:
     """Messages waiting in each queue the product declares (0 for a queue
     never used: the broker has not made it yet)."""
     connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
-    channel: Any = connection.default_channel  # a kombu virtual channel: queue_declare
-    found: dict[str, int] = {}
-    for queue in settings.CELERY_TASK_QUEUES:
-        try:
-            found[queue.name] = channel.queue_declare(queue.name, passive=True).message_count
-        except connection.channel_errors:  # not declared yet: nothing waits in it
-            found[queue.name] = 0
-    return found
+    names = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+    return {name: n or 0 for name, n in queue_depth.counted(connection, names).items()}
 
 
 def broker_queue_lengths() -> dict[str, int]:
