@@ -359,6 +359,9 @@ METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 # The subscribe form on the page: per client address and per email/URL.
 SUBSCRIBE_RATE_PER_ADDRESS = env.str("SUBSCRIBE_RATE_PER_ADDRESS", default="20/3600")
 SUBSCRIBE_RATE_PER_TARGET = env.str("SUBSCRIBE_RATE_PER_TARGET", default="3/3600")
+# A page showing more monitors than this lists each category as one bar row
+# (with its monitors that are not operational), each opening a page of its own.
+PAGE_COLLAPSE_OVER = env.int("PAGE_COLLAPSE_OVER", default=100)
 # Password guesses at a private page: per client address on one page, and
 # on one page from every address together.
 PAGE_UNLOCK_RATE_PER_ADDRESS = env.str("PAGE_UNLOCK_RATE_PER_ADDRESS", default="10/60")

@@ -117,3 +117,38 @@ def test_two_branded_pages_in_light_and_dark(two_pages, live_server, browser, tm
         Image.open(tmp_path / "page-globex-light.png") as b,
     ):
         assert a.convert("RGB").tobytes() != b.convert("RGB").tobytes()
+
+
+@pytest.fixture
+def large_page(transactional_db, settings):
+    """A page past PAGE_COLLAPSE_OVER: two categories of four, one monitor down."""
+    from monitors.models import Category
+
+    settings.PAGE_COLLAPSE_OVER = 4
+    ids = {}
+    for name in ("Web", "Mail"):
+        category = ids[name] = Category.objects.create(name=name)
+        for n in range(4):
+            Monitor.objects.create(
+                name=f"{name} {n}", protocol=Protocol.HTTP, target="https://example.test/",
+                category=category, status=Status.DOWN if (name, n) == ("Web", 2) else Status.UP,
+            )  # fmt: skip
+    return ids["Web"].pk
+
+
+def test_a_large_page_shows_a_row_a_category_and_opens_one(large_page, live_server, browser):  # noqa: F811
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    tab = context.new_page()
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.goto(f"{live_server.url}/")
+    assert tab.locator(".group-bars .bars").count() == 2  # one bar row a category
+    assert tab.locator("li.monitor .mname").all_inner_texts() == ["Web 2"]  # what is down
+    tab.screenshot(path=ARTIFACTS / "page-collapsed.png", full_page=True)
+    tab.locator(f"#group-{large_page} .all-systems a").click()  # no JavaScript needed
+    assert tab.locator("li.monitor .mname").all_inner_texts() == [f"Web {n}" for n in range(4)]
+    assert tab.locator("li.monitor .bars").count() == 4
+    tab.screenshot(path=ARTIFACTS / "page-category.png", full_page=True)
+    assert errors == [], errors
+    context.close()

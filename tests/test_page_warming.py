@@ -61,3 +61,19 @@ def test_warming_covers_every_page_in_its_time_zone(client, make_monitor, settin
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/", HTTP_HOST="shop.example.test").status_code == 200
     assert not reads_ninety_days(queries)
+
+
+def test_warming_covers_a_large_pages_category_rows_and_category_pages(
+    client, make_monitor, category, settings
+):
+    settings.PAGE_COLLAPSE_OVER = 2
+    for n in range(3):
+        make_monitor(name=f"Web {n}", category=category)
+    make_monitor(name="Loose")
+    cache.clear()
+    warm_page()
+    pagecache.invalidate()
+    for path in ("/", f"/systems/{category.pk}", "/systems/other"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        assert not reads_ninety_days(queries), path

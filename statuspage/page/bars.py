@@ -143,12 +143,33 @@ class _Settled:
     successes: int = 0
 
 
+Groups = dict[int, list[int]]  # a row's key: the monitors whose checks it sums
+
+
+ByDay = dict[int, dict[date, uptime.Counts]]
+
+
+def _summed(by_monitor: ByDay, groups: Groups | None) -> ByDay:
+    """Per row (a monitor, or a group of them), its counts per day."""
+    if groups is None:
+        return by_monitor
+    summed: ByDay = {}
+    for key, members in groups.items():
+        days: dict[date, uptime.Counts] = {}
+        for monitor_id in members:
+            for day, counts in by_monitor.get(monitor_id, {}).items():
+                days[day] = days[day] + counts if day in days else counts
+        if days:
+            summed[key] = days
+    return summed
+
+
 def _settled_rows(
-    writer: _Cells, days: list[date], today: date, monitor_ids: list[int]
+    writer: _Cells, days: list[date], today: date, monitor_ids: list[int], groups: Groups | None
 ) -> dict[int, _Settled]:
-    """The monitors' rows of settled days (one query)."""
+    """The rows of settled days (one query)."""
     rows = {}
-    for monitor_id, by_day in uptime.daily(monitor_ids, DAYS, today=today).items():
+    for key, by_day in _summed(uptime.daily(monitor_ids, DAYS, today=today), groups).items():
         cells, shown = [], []
         for i, day in enumerate(days):
             counts = by_day.get(day)
@@ -156,13 +177,34 @@ def _settled_rows(
             if counts:
                 shown.append(counts)
         checks, successes = sum(c.checks for c in shown), sum(c.successes for c in shown)
-        rows[monitor_id] = _Settled("".join(cells), checks, successes)
+        rows[key] = _Settled("".join(cells), checks, successes)
     return rows
 
 
-def build_bars(monitor_ids: list[int], today: date, now: datetime) -> dict[int, Bars]:
-    """Each monitor's cells and its uptime over the days shown: two queries,
-    three on the first render of a day in a language (the settled days)."""
+def _incidents_of(
+    incidents: dict[int, dict[date, list[str]]], groups: Groups | None
+) -> dict[int, dict[date, list[str]]]:
+    """Per row, the names of the incidents of its monitors on each day, each once."""
+    if groups is None:
+        return incidents
+    found: dict[int, dict[date, list[str]]] = {}
+    for key, members in groups.items():
+        days: dict[date, list[str]] = defaultdict(list)
+        for monitor_id in members:
+            for day, names in incidents.get(monitor_id, {}).items():
+                days[day] += [name for name in names if name not in days[day]]
+        if days:
+            found[key] = days
+    return found
+
+
+def build_bars(
+    monitor_ids: list[int], today: date, now: datetime, groups: Groups | None = None
+) -> dict[int, Bars]:
+    """Each monitor's cells and its uptime over the days shown, or with
+    ``groups`` each group's (its monitors' checks summed, a collapsed
+    category's row): two queries, three on the first render of a day in a
+    language (the settled days)."""
     days = last_days(today)
     index = {day: i for i, day in enumerate(days)}
     writer = _Cells(days)
@@ -170,20 +212,25 @@ def build_bars(monitor_ids: list[int], today: date, now: datetime) -> dict[int, 
     # Keyed by the monitors shown (a page's, in its time zone's days): a
     # monitor added to the page brings its own history at once, and ten
     # pages of 500 cost what each costs alone.
-    shown = hashlib.sha256(",".join(map(str, sorted(monitor_ids))).encode()).hexdigest()[:16]
+    rows = (
+        sorted((key, sorted(members)) for key, members in groups.items())
+        if groups is not None
+        else sorted(monitor_ids)
+    )
+    shown = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
     past = cache.settled(
-        "bars",
+        "bars" if groups is None else "group-bars",
         today,
-        lambda: _settled_rows(writer, days[:settled_days], today, monitor_ids),
+        lambda: _settled_rows(writer, days[:settled_days], today, monitor_ids, groups),
         page=f"{timezone.get_current_timezone_name()}:{shown}",
     )
-    fresh = uptime.daily(monitor_ids, FRESH_DAYS, today=today)
-    incidents = incidents_by_day(days[0], now)
+    fresh = _summed(uptime.daily(monitor_ids, FRESH_DAYS, today=today), groups)
+    incidents = _incidents_of(incidents_by_day(days[0], now), groups)
     nothing = _Settled("".join(writer.cell(i, None) for i in range(settled_days)))
     bars = {}
-    for monitor_id in monitor_ids:
-        row = past.get(monitor_id, nothing)
-        by_day, on_day = fresh.get(monitor_id, {}), incidents.get(monitor_id, {})
+    for key in monitor_ids if groups is None else list(groups):
+        row = past.get(key, nothing)
+        by_day, on_day = fresh.get(key, {}), incidents.get(key, {})
         cells = [writer.cell(i, by_day.get(days[i])) for i in range(settled_days, len(days))]
         total = uptime.total([uptime.Counts(row.checks, row.successes), *by_day.values()])
         if on_day:
@@ -194,5 +241,5 @@ def build_bars(monitor_ids: list[int], today: date, now: datetime) -> dict[int, 
                     cells[index[day]] = writer.with_incidents(cells[index[day]], names)
         else:
             cells.insert(0, row.cells)
-        bars[monitor_id] = Bars(mark_safe("".join(cells)), total.percent)  # noqa: S308 - escaped
+        bars[key] = Bars(mark_safe("".join(cells)), total.percent)  # noqa: S308 - escaped
     return bars

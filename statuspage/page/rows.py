@@ -51,11 +51,24 @@ def _response_html(monitor: Monitor, label: str) -> str:
     return RESPONSE.format(label=label, time=escape(shown))
 
 
+def _scale() -> tuple[str, str, str]:
+    far = escape(ngettext("%(days)s day ago", "%(days)s days ago", DAYS) % {"days": DAYS})
+    return far, escape(gettext("30 days ago")), escape(gettext("Today"))
+
+
+def group_bars_html(bars: Bars, name: str) -> SafeString:
+    """A collapsed category's one bar row: its monitors' checks summed per day."""
+    far, near, today = _scale()
+    label = escape(gettext("Daily uptime of %(name)s") % {"name": name})
+    html = BARS.format(bars_label=label, cells=bars.cells, far=far, near=near,
+                       percent=escape(bars.percent_text), today=today)  # fmt: skip
+    return mark_safe(f'<div class="group-bars">{html}</div>')  # noqa: S308 - escaped above
+
+
 def rows_html(rows: list[Row], response_times: bool = False) -> SafeString:
     """The rows; with ``response_times``, each with its last response time
     (Monitor.last_response_ms loaded: statuspage/public/current.py's PAGE_FIELDS)."""
-    far = escape(ngettext("%(days)s day ago", "%(days)s days ago", DAYS) % {"days": DAYS})
-    near, today = escape(gettext("30 days ago")), escape(gettext("Today"))
+    far, near, today = _scale()
     states = {state: state_html(state) for state in ComponentState}
     bars_label = gettext("Daily uptime of %(name)s")
     response_label = escape(gettext("Response time of the last check"))

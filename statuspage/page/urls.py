@@ -12,6 +12,7 @@ urlpatterns = [
     path("incidents/<int:pk>", views.incident_view, name="incident"),
     path("feed.atom", feeds.atom, name="feed-atom"),
     path("feed.rss", feeds.rss, name="feed-rss"),
+    path("systems/<str:key>", views.group_view, name="page-group"),
     path("badge/monitor/<int:pk>.svg", badges.monitor_badge, name="badge-monitor"),
     path("badge/category/<int:pk>.svg", badges.category_badge, name="badge-category"),
     path("i18n/setlang/", without_page(set_language), name="set_language"),

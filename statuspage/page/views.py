@@ -18,7 +18,7 @@ from incidents.models import Incident
 from pages.resolve import OnPage
 from statuspage import lastgood
 from statuspage.page import history
-from statuspage.page.context import index_context
+from statuspage.page.context import group_context, index_context
 from statuspage.public.cache import SECONDS, fragment
 from statuspage.public.current import incidents_with_timeline
 from statuspage.public.onpage import on_page
@@ -139,3 +139,23 @@ def render_incident(on: OnPage, pk: int, now: datetime | None = None) -> dict[st
 def incident_view(request: HttpRequest, pk: int) -> HttpResponse:
     on = _on(request)
     return _page(request, fragment(f"incident:{pk}", lambda: render_incident(on, pk), on=on))
+
+
+def render_group(on: OnPage, key: str, now: datetime | None = None) -> dict[str, Any]:
+    context = group_context(on, key, now)
+    if context is None:
+        raise Http404("No such category on this page")
+    return {
+        "title": context["name"],
+        "main": render_to_string("statuspage/group.html", context),
+        "stale_at": None if context["freshness"].delayed else context["freshness"].stale_at,
+        "delayed": context["freshness"].delayed,
+    }
+
+
+@require_safe
+@on_page
+def group_view(request: HttpRequest, key: str) -> HttpResponse:
+    """A category's every system, as a collapsed category of a large page links to."""
+    on = _on(request)
+    return _page(request, fragment(f"group:{key}", lambda: render_group(on, key), keep_index, on))

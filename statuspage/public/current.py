@@ -156,14 +156,17 @@ def load_current(
     incidents: QuerySet[Incident] | None = None,
     fields: tuple[str, ...] = API_FIELDS,
     layout: Layout = EVERYTHING,
+    within: Q | None = None,
 ) -> Current:
     """Six queries: monitors; incidents, their updates and monitors; maintenance
     rows and their monitors. ``incidents`` may widen the incident query (the page
     also wants the recently resolved ones); only the open ones count here.
     ``fields``: the monitor fields to load (``updated_at`` needs API_FIELDS).
-    ``layout``: the page's monitors; its incidents and windows are theirs."""
+    ``layout``: the page's monitors; its incidents and windows are theirs.
+    ``within``: only these of its monitors (one category's page)."""
     now = now or timezone.now()
-    monitors = layout.ordered(page_monitors(fields, layout))
+    shown = page_monitors(fields, layout)
+    monitors = layout.ordered(shown.filter(within) if within is not None else shown)
     wanted = open_incidents_on_page() if incidents is None else incidents
     current = Current(
         now,
