@@ -12,12 +12,11 @@ from django.views.decorators.http import require_safe
 from incidents.models import Incident
 from monitors import uptime
 from monitors.models import Category, Monitor
-from pages.scope import Layout
 from statuspage.page.bars import format_percent, level
 from statuspage.page.xmltext import xml_text
 from statuspage.public.cache import public_response
 from statuspage.public.current import PAGE_FIELDS, page_monitors
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 from statuspage.public.states import ComponentState, component_state, worst
 
 MAX_LABEL = 40
@@ -91,10 +90,6 @@ def _severities(monitor_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def _layout(request: HttpRequest) -> Layout:
-    return request.on_page.layout  # type: ignore[attr-defined, no-any-return]
-
-
 def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpResponse:
     ids = [m.pk for m in monitors]
     if request.GET.get("show") == "uptime":  # the one parameter the cache varies on
@@ -109,7 +104,7 @@ def _badge(request: HttpRequest, label: str, monitors: list[Monitor]) -> HttpRes
 @on_page
 @public_response(max_age=60, params={"show": ("uptime",)})
 def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
-    layout = _layout(request)
+    layout = page_of(request).layout
     monitor = Monitor.objects.active().only(*PAGE_FIELDS).filter(pk=pk).first()
     if monitor is None or not layout.shows(monitor):  # another page's is no business of this one
         raise Http404(gettext("No such monitor"))
@@ -120,7 +115,7 @@ def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
 @on_page
 @public_response(max_age=60, params={"show": ("uptime",)})
 def category_badge(request: HttpRequest, pk: int) -> HttpResponse:
-    layout = _layout(request)
+    layout = page_of(request).layout
     category = Category.objects.filter(pk=pk).first()
     monitors = list(page_monitors(PAGE_FIELDS, layout).filter(category_id=pk))
     # A category the page shows, as a whole or by some of its monitors (those count).

@@ -16,7 +16,7 @@ from pages.resolve import OnPage
 from statuspage.page.xmltext import xml_text
 from statuspage.public.cache import public_response
 from statuspage.public.current import incidents_with_timeline
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 ITEMS = 50
 
@@ -29,7 +29,7 @@ class IncidentsRss(Feed[Incident, OnPage]):
     feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> OnPage:
-        return request.on_page  # type: ignore[attr-defined, no-any-return]
+        return page_of(request)
 
     def title(self, obj: OnPage) -> str:
         return xml_text(gettext("%(site)s status: incidents") % {"site": obj.page.title})

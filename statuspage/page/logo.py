@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from pages.models import StatusPage
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 YEAR = 365 * 24 * 60 * 60
 DAY = 24 * 60 * 60
@@ -31,7 +31,7 @@ def _stored(page: StatusPage) -> bytes | None:
 @require_safe
 @on_page
 def logo_view(request: HttpRequest, digest: str) -> HttpResponse:
-    page = request.on_page.page  # type: ignore[attr-defined]  # set by on_page
+    page = page_of(request).page
     logo = _stored(page) if page.logo_digest and digest == page.logo_digest else None
     if logo is None:
         raise Http404("No such logo")

@@ -28,12 +28,11 @@ from alerts.subscribers.subscribing import choose, confirm, subscribe, unsubscri
 from alerts.tasks import send_subscriber_mail
 from monitors.models import Category, Monitor
 from pages.models import StatusPage
-from pages.resolve import OnPage
 from pages.scope import Layout, layout_of
 from statuspage.api import ratelimit
 from statuspage.api.clientaddr import client_address
 from statuspage.page.subscribe_forms import ComponentsForm, SubscribeForm, monitors_of
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 
 def _page(
@@ -81,15 +80,10 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     return response
 
 
-def _on(request: HttpRequest) -> OnPage:
-    on: OnPage = request.on_page  # type: ignore[attr-defined]
-    return on
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @on_page
 def subscribe_view(request: HttpRequest) -> HttpResponse:
-    layout = _on(request).layout
+    layout = page_of(request).layout
     form = SubscribeForm(request.POST if request.method == "POST" else None, layout=layout)
     if request.method == "POST":
         rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_PER_ADDRESS)
@@ -113,7 +107,7 @@ def _subscribed(request: HttpRequest, form: SubscribeForm) -> HttpResponse:
     data = form.cleaned_data
     with transaction.atomic():
         done = subscribe(
-            data["kind"], data["address"], page=_on(request).page, language=_language(),
+            data["kind"], data["address"], page=page_of(request).page, language=_language(),
             monitors=data["monitors"], categories=data["categories"],
             component_updates=data["component_updates"],
         )  # fmt: skip
@@ -193,7 +187,7 @@ def manage_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def _layout_of(request: HttpRequest, page: StatusPage) -> Layout:
     """The subscriber's page's layout (a link may be opened at another page)."""
-    on = _on(request)
+    on = page_of(request)
     return on.layout if page.pk == on.page.pk else layout_of(page)
 
 

@@ -14,7 +14,7 @@ from pages.resolve import OnPage
 from statuspage.api import ratelimit
 from statuspage.api.clientaddr import client_address
 from statuspage.public import access
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 
 def _rate(name: str) -> ratelimit.Rate:
@@ -42,7 +42,7 @@ def _wait(request: HttpRequest, on: OnPage) -> int | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @on_page
 def unlock_view(request: HttpRequest) -> HttpResponse:
-    on: OnPage = request.on_page  # type: ignore[attr-defined]  # set by on_page
+    on = page_of(request)
     page = on.page
     next_url = _next(request, on)
     if page.access != Access.PASSWORD or access.unlocked(request, page):

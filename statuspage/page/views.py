@@ -21,7 +21,7 @@ from statuspage.page import history
 from statuspage.page.context import group_context, index_context
 from statuspage.public.cache import SECONDS, fragment
 from statuspage.public.current import incidents_with_timeline
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 MAX_HISTORY_PAGE = 200  # fifty years back
 # A "checks are delayed" render is kept this long: new results do not drop the
@@ -29,12 +29,8 @@ MAX_HISTORY_PAGE = 200  # fifty years back
 DELAYED_SECONDS = 5
 
 
-def _on(request: HttpRequest) -> OnPage:
-    return request.on_page  # type: ignore[attr-defined, no-any-return]  # set by on_page
-
-
 def _page(request: HttpRequest, main: dict[str, Any]) -> HttpResponse:
-    return render(request, "statuspage/page.html", main | {"on": _on(request)})
+    return render(request, "statuspage/page.html", main | {"on": page_of(request)})
 
 
 def render_index(on: OnPage, now: datetime | None = None) -> dict[str, Any]:
@@ -67,7 +63,7 @@ def keep_index(rendered: dict[str, Any]) -> int:
 def index(request: HttpRequest) -> HttpResponse:
     """The front page; while the database cannot be reached, its last good
     copy in this language, with an "as of" notice (statuspage/lastgood.py)."""
-    on = _on(request)
+    on = page_of(request)
     key = f"{on.cache_id}:{get_language()}:/"
     try:
         main = fragment("index", lambda: render_index(on), keep_index, on)
@@ -118,7 +114,7 @@ def render_history(on: OnPage, page: int, now: datetime | None = None) -> dict[s
 @require_safe
 @on_page
 def history_view(request: HttpRequest) -> HttpResponse:
-    on = _on(request)
+    on = page_of(request)
     if not on.page.show_history:
         raise Http404("This page shows no history")
     page = _history_page(request)
@@ -137,7 +133,7 @@ def render_incident(on: OnPage, pk: int, now: datetime | None = None) -> dict[st
 @require_safe
 @on_page
 def incident_view(request: HttpRequest, pk: int) -> HttpResponse:
-    on = _on(request)
+    on = page_of(request)
     return _page(request, fragment(f"incident:{pk}", lambda: render_incident(on, pk), on=on))
 
 
@@ -157,5 +153,5 @@ def render_group(on: OnPage, key: str, now: datetime | None = None) -> dict[str,
 @on_page
 def group_view(request: HttpRequest, key: str) -> HttpResponse:
     """A category's every system, as a collapsed category of a large page links to."""
-    on = _on(request)
+    on = page_of(request)
     return _page(request, fragment(f"group:{key}", lambda: render_group(on, key), keep_index, on))

@@ -6,12 +6,10 @@ locks every earlier visitor out."""
 import hashlib
 import hmac
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, reverse, set_script_prefix
-from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pages.models import Access, StatusPage
@@ -63,24 +61,9 @@ def unlock_form(
     )  # fmt: skip
 
 
-def _rendered(request: HttpRequest, on: OnPage, response: TemplateResponse) -> HttpResponse:
-    """``response`` rendered at the page's own addresses and in its language,
-    as on_page renders the views it lets through."""
-    prefix = get_script_prefix()
-    if on.root:
-        set_script_prefix(prefix.rstrip("/") + on.root + "/")
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    language = on.page.language if on.page.language and not chosen else None
-    try:
-        with translation.override(language or translation.get_language()):
-            response.render()
-    finally:
-        set_script_prefix(prefix)
-    return response
-
-
 def refused(request: HttpRequest, on: OnPage) -> HttpResponse | None:
-    """None if the visitor may read the page; else what to answer instead."""
+    """None if the visitor may read the page; else what to answer instead
+    (a TemplateResponse is rendered by on_page, at the page's addresses)."""
     page = on.page
     if not page.is_private or unlocked(request, page):
         return None
@@ -90,4 +73,4 @@ def refused(request: HttpRequest, on: OnPage) -> HttpResponse | None:
         return JsonResponse({"error": "This status page is private."}, status=401)
     if page.access == Access.STAFF:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    return _rendered(request, on, unlock_form(request, on, request.get_full_path()))
+    return unlock_form(request, on, request.get_full_path())  # on_page renders it

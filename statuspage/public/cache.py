@@ -49,11 +49,11 @@ def _key(name: str, on: OnPage | None) -> str:
 
 
 def private(request: HttpRequest) -> bool:
-    on = page_of(request)
+    on = _page_of(request)
     return on is not None and on.page.is_private
 
 
-def page_of(request: HttpRequest) -> OnPage | None:
+def _page_of(request: HttpRequest) -> OnPage | None:
     """The status page a public view serves (statuspage/public/onpage.py)."""
     return getattr(request, "on_page", None)
 
@@ -98,7 +98,7 @@ def public_response(
                 f"{name}={value if (value := request.GET.get(name, '')) in allowed else ''}"
                 for name, allowed in wanted.items()
             )
-            on = page_of(request)
+            on = _page_of(request)
             key = _key(f"response:{request.path}?{query}", on)
             response: HttpResponse | None = cache.get(key)
             if response is None:

@@ -31,6 +31,12 @@ def _language(request: HttpRequest, on: OnPage) -> str | None:
     return None
 
 
+def page_of(request: HttpRequest) -> OnPage:
+    """The page a view wrapped by ``on_page`` serves."""
+    on: OnPage = request.on_page  # type: ignore[attr-defined]
+    return on
+
+
 def on_page(view: View) -> View:
     """Serve ``view`` for the request's page (set as ``request.on_page``)."""
 
@@ -40,9 +46,9 @@ def on_page(view: View) -> View:
     ) -> HttpResponse:
         on = resolve(request, page_slug)
         request.on_page = on  # type: ignore[attr-defined]
+        # Decided at the install's addresses (the staff login is not the page's);
+        # the password form is rendered below, on the page's look and language.
         refused = access.refused(request, on)
-        if refused is not None:
-            return _private(refused)
         zone = zoneinfo.ZoneInfo(on.page.time_zone or settings.TIME_ZONE)
         language = _language(request, on)
         prefix = get_script_prefix()
@@ -55,7 +61,7 @@ def on_page(view: View) -> View:
             ):
                 if language:
                     request.LANGUAGE_CODE = language
-                response = view(request, *args, **kwargs)
+                response = refused if refused is not None else view(request, *args, **kwargs)
                 if isinstance(response, TemplateResponse):
                     response.render()  # while the page's prefix and language hold
         finally:

@@ -27,8 +27,8 @@ from statuspage.api.statuspage_v2.spellings import (
     V2_INDICATOR,
     v2_component_status,
 )
-from statuspage.public.cache import page_of
 from statuspage.public.current import Current, Window
+from statuspage.public.onpage import page_of
 
 Json = dict[str, Any]
 
@@ -42,10 +42,8 @@ def iso(value: datetime | None) -> str | None:
 def page_id(request: HttpRequest) -> str:
     """Stable for a page: derived from the site's name (and a page's slug
     beside the default page's), as that API's page ids are opaque."""
-    on = page_of(request)
-    seed = settings.SITE_NAME
-    if on is not None and not on.page.is_default:
-        seed += f"/{on.page.slug}"
+    page = page_of(request).page
+    seed = settings.SITE_NAME if page.is_default else f"{settings.SITE_NAME}/{page.slug}"
     return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
@@ -53,9 +51,9 @@ def page(request: HttpRequest, current: Current) -> Json:
     on = page_of(request)
     return {
         "id": page_id(request),
-        "name": on.page.title if on else settings.SITE_NAME,
+        "name": on.page.title,
         "url": request.build_absolute_uri(reverse("index")),
-        "time_zone": (on.page.time_zone if on else "") or settings.TIME_ZONE,
+        "time_zone": on.page.time_zone or settings.TIME_ZONE,
         "updated_at": iso(current.updated_at),
     }
 
@@ -138,8 +136,8 @@ class Writer:
         self.page = page_id(request)
 
     def _components(self, monitors: list[Monitor]) -> list[Json]:
-        on = page_of(self.request)  # another page's monitors are not this page's components
-        monitors = [m for m in monitors if on is None or on.layout.shows(m)]
+        layout = page_of(self.request).layout  # another page's monitors are not its components
+        monitors = [m for m in monitors if layout.shows(m)]
         ordered = sorted(monitors, key=lambda m: (self.positions.get(m.pk, 1 << 30), m.pk))
         return [_component(m, self.current, self.positions.get(m.pk), self.page) for m in ordered]
 

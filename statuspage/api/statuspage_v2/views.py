@@ -10,17 +10,12 @@ from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
-from pages.scope import Layout
 from statuspage.api.statuspage_v2 import render as v2
 from statuspage.public.cache import private, public_response
 from statuspage.public.current import Current, incidents_with_timeline, load_current
-from statuspage.public.onpage import on_page
+from statuspage.public.onpage import on_page, page_of
 
 RECENT = 50  # as that API: the 50 most recent incidents or maintenances
-
-
-def _layout(request: HttpRequest) -> Layout:
-    return request.on_page.layout  # type: ignore[attr-defined, no-any-return]
 
 
 def endpoint(
@@ -30,7 +25,7 @@ def endpoint(
     @on_page
     @public_response(max_age=30)
     def view(request: HttpRequest) -> JsonResponse:
-        current = load_current(layout=_layout(request))
+        current = load_current(layout=page_of(request).layout)
         response = JsonResponse({"page": v2.page(request, current), **build(request, current)})
         if not private(request):  # a private page's JSON is for its own readers only
             response["Access-Control-Allow-Origin"] = "*"
@@ -70,7 +65,7 @@ def components(request: HttpRequest, current: Current) -> dict[str, Any]:
 
 @endpoint
 def incidents(request: HttpRequest, current: Current) -> dict[str, Any]:
-    shown = _layout(request).affecting(Incident.objects.on_status_page())
+    shown = page_of(request).layout.affecting(Incident.objects.on_status_page())
     recent = incidents_with_timeline(shown[:RECENT])
     writer = v2.Writer(request, current)
     return {"incidents": [writer.incident(i) for i in recent]}
@@ -87,8 +82,8 @@ def maintenances(request: HttpRequest, current: Current) -> dict[str, Any]:
     """Open and coming windows, then the most recent finished ones; newest first."""
     writer = v2.Writer(request, current)
     finished = (
-        _layout(request)
-        .affecting(ScheduledMaintenance.objects.filter(ends_at__lte=timezone.now()))
+        page_of(request)
+        .layout.affecting(ScheduledMaintenance.objects.filter(ends_at__lte=timezone.now()))
         .order_by("-ends_at", "-id")
         .prefetch_related("monitors")[:RECENT]
     )
