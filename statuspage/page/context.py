@@ -68,8 +68,8 @@ def sections_of(
     groups = current.groups
     if collapse is None:
         collapse = len(current.monitors) > settings.PAGE_COLLAPSE_OVER
+    ids = [m.pk for m in current.monitors]
     if not collapse:
-        ids = [m.pk for m in current.monitors]
         bars = build_bars(ids, today, now) if page.show_bars else {}
         return [
             Section(g.category, g.state, [Row(m, current.states[m.pk], bars.get(m.pk))
@@ -79,7 +79,6 @@ def sections_of(
     members: dict[int, list[int]] = {}
     for g in groups:  # a category split by the page's order is still one row
         members.setdefault(g.category.pk if g.category else 0, []).extend(m.pk for m in g.monitors)
-    ids = [m.pk for m in current.monitors]
     bars = build_bars(ids, today, now, members) if page.show_bars else {}
     sections = []
     for g in groups:
