@@ -49,10 +49,31 @@ async def _big(request: web.Request) -> web.Response:
     return web.Response(text=BIG_BODY)
 
 
+async def _chunked(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse()
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    for part in (b"all sys", b"tems oper", b"ational"):
+        await response.write(part)
+    await response.write_eof()
+    return response
+
+
+async def _gzip(request: web.Request) -> web.Response:
+    response = web.Response(text="all systems operational")
+    response.enable_compression(web.ContentCoding.gzip)
+    return response
+
+
+async def _see_other(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/echo")
+
+
 class AnswerServer:
     """An aiohttp server in a thread of its own: /ok, /status/{code},
     /slow?s=seconds, /redirect (to /ok), /redirect-to?url=..., /echo (the request
-    as JSON), /big."""
+    as JSON), /big, /chunked and /gzip (/ok's text so sent), /see-other (a
+    POST answered 303, to /echo)."""
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
         self.scheme = "https" if ssl_context else "http"
@@ -80,6 +101,9 @@ class AnswerServer:
                 web.get("/redirect-to", _redirect_to),
                 web.route("*", "/echo", _echo),
                 web.get("/big", _big),
+                web.get("/chunked", _chunked),
+                web.get("/gzip", _gzip),
+                web.post("/see-other", _see_other),
             ]
         )
         self._runner = web.AppRunner(app, access_log=None)
@@ -118,6 +142,37 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class FixedReplyServer:
+    """Reads a request, sends ``reply`` as it is, and hangs up."""
+
+    def __init__(self, reply: bytes) -> None:
+        self.reply = reply
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.port = self._sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    request += data
+                conn.sendall(self.reply)
+
+    def close(self) -> None:
+        self._sock.close()
 
 
 class HangUpServer:

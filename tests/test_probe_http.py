@@ -7,12 +7,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiohttp.abc import AbstractResolver
 
 from core.enums import Protocol
 from monitors.models import Monitor
 from monitors.probes import http
-from tests.probe_servers import AnswerServer, HangUpServer, closed_port, self_signed_certificate
+from tests.probe_servers import (
+    AnswerServer,
+    FixedReplyServer,
+    HangUpServer,
+    closed_port,
+    self_signed_certificate,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +46,10 @@ def monitor(target: str, **fields) -> Monitor:
     return Monitor(protocol=Protocol.HTTP, target=target, **{"timeout": 5, **fields})
 
 
-def probe(target: str, *, resolver: AbstractResolver | None = None, ssl_context=True, **fields):
+def probe(target: str, *, resolver=None, ssl_context=True, **fields):
     async def run():
-        async with http.new_session(**({"resolver": resolver} if resolver else {})) as session:
-            return await http.check(monitor(target, **fields), session, ssl_context=ssl_context)
+        session = http.new_session(**({"resolver": resolver} if resolver else {}))
+        return await http.check(monitor(target, **fields), session, ssl_context=ssl_context)
 
     return asyncio.run(run())
 
@@ -77,6 +82,35 @@ def test_the_body_must_contain_the_expected_text_when_one_is_set(server):
     assert (result.ok, result.reason) == (False, "keyword not found")
     # Only the first MiB is searched.
     assert probe(server.url("/big"), expected_body="needle-after").reason == "keyword not found"
+
+
+def test_the_expected_text_is_found_in_chunked_and_compressed_bodies(server):
+    for path in ("/chunked", "/gzip"):
+        assert probe(server.url(path), expected_body="systems operational").ok is True, path
+        assert probe(server.url(path), expected_body="outage").reason == "keyword not found"
+
+
+@pytest.mark.parametrize(
+    ("reply", "ok", "reason"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nup until the end", True, "HTTP 200"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\nup and", False, "response cut short"),
+        (b"HTTP/1.1 200 OK\r\nContent-Le", False, "server closed the connection"),
+        (b"SMTP ready\r\n\r\n", False, "invalid HTTP response"),
+    ],
+)
+def test_a_body_is_read_to_its_end_or_the_answer_is_down_with_why(reply, ok, reason):
+    fixed = FixedReplyServer(reply)
+    try:
+        result = probe(f"http://127.0.0.1:{fixed.port}/", expected_body="up")
+    finally:
+        fixed.close()
+    assert (result.ok, result.reason) == (ok, reason)
+
+
+def test_a_post_answered_see_other_is_followed_with_a_get(server):
+    result = probe(server.url("/see-other"), http_body='{"a": 1}', expected_body='"method": "GET"')
+    assert (result.ok, result.reason) == (True, "HTTP 200")
 
 
 def test_a_request_body_makes_it_a_post_with_the_headers_given_as_lines(server):
@@ -140,19 +174,14 @@ def test_a_slow_answer_is_down_after_the_timeout(server):
     assert time.monotonic() - started < 3
 
 
-class NoSuchNames(AbstractResolver):
+async def no_such_names(host: str, port: int) -> list:
     """A resolver that knows no names, as a DNS server answering NXDOMAIN
     would (tests must not send queries to the machine's real resolver)."""
-
-    async def resolve(self, host, port=0, family=socket.AF_INET):
-        raise OSError(socket.EAI_NONAME, "Name or service not known")
-
-    async def close(self) -> None:
-        pass
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
 
 def test_a_name_that_does_not_resolve_is_down():
-    result = probe("http://status.example.invalid/", resolver=NoSuchNames())
+    result = probe("http://status.example.invalid/", resolver=no_such_names)
     assert (result.ok, result.reason) == (False, "host not found")
 
 

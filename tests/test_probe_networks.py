@@ -43,8 +43,7 @@ def run_http(target: str, **fields):
     monitor = Monitor(protocol=Protocol.HTTP, target=target, timeout=5, **fields)
 
     async def run():
-        async with http.new_session() as session:
-            return await http.check(monitor, session)
+        return await http.check(monitor, http.new_session())
 
     return asyncio.run(run())
 
