@@ -6,9 +6,13 @@ monitors of one interval fall due evenly across it, however and whenever
 they were made, and a restart leaves that so. Each dispatch tick claims the
 monitors whose slot comes before ``now + lookahead`` and moves
 ``next_check_at`` to the grid's following slot, so the schedule never drifts
-however late a tick runs. A monitor that fell far behind (beat stopped, say)
-runs once, at once, not once per missed slot; its next check is back on its
-grid. A new monitor (no ``next_check_at``) or one saved since it was last
+however late a tick runs. A monitor that fell behind by more than the
+lookahead (beat or the workers stopped, say) runs once, not once per missed
+slot, and not all at once with every other: at a catch-up time spread by its
+id over as long as it was behind (an interval at most), so the catch-up
+costs no more than the schedule itself; claims whose catch-up time is
+beyond the lookahead only move ``next_check_at`` there (``deferred``). Its
+next check is back on its grid. A new monitor (no ``next_check_at``) or one saved since it was last
 claimed (``updated_at > claimed_at``) is due at once, then on its grid from
 an interval on. A check is never followed by the next within half an interval.
 
@@ -34,7 +38,7 @@ from django.utils import timezone
 
 from core.locations import location_codes
 from monitors.models import Monitor
-from monitors.phase import grid_at_or_after
+from monitors.phase import grid_at_or_after, phase
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +54,8 @@ class Claim:
     frequency: int
     locations: tuple[str, ...]
     due_since: datetime  # when the monitor became due (its slot, unless slots were skipped)
-
-    @property
-    def skipped_slots(self) -> int:
-        return round((self.slot - self.due_since).total_seconds() / self.frequency)
+    deferred: bool = False  # a catch-up beyond the lookahead: nothing to send yet
+    skipped_slots: int = 0  # the slots passed while it was behind, beyond the one it runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +83,14 @@ def slots(
     the monitor's grid at least half an interval after both (so a late check
     is not followed by the next within seconds), a whole interval after a
     first check (so the first checks of thousands of monitors made at once,
-    run together, are over before their grids begin)."""
+    run together, are over before their grids begin). A monitor behind by
+    more than the lookahead runs at its catch-up time (the module's rule)."""
     step = timedelta(seconds=max(frequency, MIN_FREQUENCY))
     if next_check_at is None or rescheduled:
         return now, grid_at_or_after(monitor_id, step, now + step)
-    if next_check_at > now:
-        slot = next_check_at
-    else:  # late: the latest slot not after now, the missed ones are skipped
-        slot = next_check_at + ((now - next_check_at) // step) * step
+    behind = now - next_check_at
+    # Due now (on its grid or a little late), or at its catch-up time.
+    slot = next_check_at if behind <= lookahead() else now + phase(monitor_id, min(behind, step))
     return slot, grid_at_or_after(monitor_id, step, max(slot, now) + step / 2)
 
 
@@ -102,10 +104,14 @@ def _claim(row: _Row, now: datetime) -> tuple[Claim, datetime, datetime]:
     rescheduled = claimed_at is not None and updated_at > claimed_at
     slot, following = slots(pk, next_check_at, frequency, now, rescheduled=rescheduled)
     due_since = now if next_check_at is None or rescheduled else next_check_at
+    step = max(frequency, MIN_FREQUENCY)
     claim = Claim(
-        pk, slot, max(frequency, MIN_FREQUENCY), tuple(location_codes(locations)), due_since
-    )
-    return claim, following, max(now, updated_at)
+        pk, slot, step, tuple(location_codes(locations)), due_since,
+        deferred=slot > now + lookahead(),
+        skipped_slots=int((now - due_since).total_seconds() // step) if slot > due_since else 0,
+    )  # fmt: skip
+    deferred = claim.deferred
+    return claim, slot if deferred else following, max(now, updated_at)
 
 
 _MOVE_PG = """
@@ -197,6 +203,7 @@ def batches(claims: list[Claim], now: datetime, size: int | None = None) -> list
         key=lambda pair: (pair[0], pair[1].frequency, pair[1].slot),
     )
     result = []
+    per_location = [(code, claim) for code, claim in per_location if not claim.deferred]
     for (location, frequency), group in groupby(
         per_location, key=lambda pair: (pair[0], pair[1].frequency)
     ):
@@ -215,8 +222,10 @@ def report_skipped(claims: list[Claim], now: datetime) -> None:
     late = [c for c in claims if c.skipped_slots]
     if late:
         worst = max((now - c.due_since).total_seconds() for c in late)
+        last = max(c.slot for c in late)
         logger.warning(
             "dispatch: %d monitors were overdue by up to %.0f s and skipped %d checks "
-            "(was beat or the dispatcher stopped?)",
+            "(was beat or the dispatcher stopped?); they catch up, spread over the next %.0f s",
             len(late), worst, sum(c.skipped_slots for c in late),
+            max((last - now).total_seconds(), 0),
         )  # fmt: skip

@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 
 from monitors import scheduling
 from monitors.models import Monitor
-from monitors.phase import grid_at_or_after
+from monitors.phase import grid_at_or_after, phase
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -91,39 +91,73 @@ def test_monitors_made_at_once_fall_due_evenly_across_their_interval(make_monito
 
 
 @pytest.mark.django_db
-def test_a_monitor_far_behind_runs_once_for_its_latest_slot(make_monitor, caplog):
+def test_a_monitor_far_behind_runs_once_at_a_catch_up_time_within_its_interval(
+    make_monitor, caplog
+):
     monitor = make_monitor(frequency=60)
     on_grid = grid(monitor, T0)
     Monitor.objects.filter(pk=monitor.pk).update(
         next_check_at=on_grid - timedelta(hours=1), claimed_at=T0, updated_at=T0 - timedelta(days=1)
     )
     now = on_grid + timedelta(seconds=10)
+    catch_up = now + phase(monitor.pk, timedelta(seconds=60))
     claims = scheduling.claim_due(now)
-    assert [(c.monitor_id, c.slot) for c in claims] == [(monitor.pk, on_grid)]
+    assert [(c.monitor_id, c.slot) for c in claims] == [(monitor.pk, catch_up)]
     assert claims[0].skipped_slots == 60
-    assert next_check(monitor) == on_grid + timedelta(seconds=60)
-    assert claimed(now + timedelta(seconds=1)) == {}
     with caplog.at_level(logging.WARNING, logger="monitors.scheduling"):
         scheduling.report_skipped(claims, now)
     assert "skipped 60 checks" in caplog.text
+    if claims[0].deferred:  # beyond the lookahead: claimed when its time comes
+        assert scheduling.batches(claims, now) == []
+        assert next_check(monitor) == catch_up
+        assert claimed(catch_up - timedelta(seconds=1)) == {monitor.pk: catch_up}
+    assert next_check(monitor) == grid(monitor, catch_up + timedelta(seconds=30))
+    assert claimed(catch_up + timedelta(seconds=1)) == {}
 
 
 @pytest.mark.django_db
-def test_after_a_stall_a_late_check_is_not_followed_by_another_within_half_an_interval(
+def test_after_a_stall_the_overdue_monitors_catch_up_spread_not_all_at_once(make_monitor):
+    Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target=f"http://127.0.0.1/{n}", frequency=30)
+        for n in range(1000)
+    )
+    # Checked until five minutes ago, then the engine stopped.
+    Monitor.objects.update(
+        next_check_at=T0 - timedelta(minutes=5), claimed_at=T0, updated_at=T0 - timedelta(days=1)
+    )
+    claims = scheduling.claim_all(T0)
+    assert len(claims) == 1000
+    sent = sum(len(batch.items) for batch in scheduling.batches(claims, T0))
+    assert 70 <= sent <= 130  # the lookahead's share (3 s of 30), not a thousand at once
+    per_3_seconds = [0] * 10
+    for claim in claims:
+        assert T0 <= claim.slot < T0 + timedelta(seconds=30)
+        per_3_seconds[int((claim.slot - T0).total_seconds() // 3)] += 1
+    assert all(70 <= n <= 130 for n in per_3_seconds), per_3_seconds
+
+
+@pytest.mark.django_db
+def test_after_a_short_stall_a_late_check_is_not_followed_by_another_within_half_an_interval(
     make_monitor,
 ):
-    # Due at a slot, claimed only 25 s later (a stall): the late check runs now,
-    # and the grid's next slot (5 s on) would crowd it, so the one after is next.
+    # Due at a slot, claimed only 25 s later (a stall): the check runs within
+    # the next 25 s, and the next one at least half an interval after it.
     monitor = make_monitor(frequency=30)
     slot = grid(monitor, T0)
     Monitor.objects.filter(pk=monitor.pk).update(
         next_check_at=slot, claimed_at=T0, updated_at=T0 - timedelta(days=1)
     )
-    assert claimed(slot + timedelta(seconds=25)) == {monitor.pk: slot}
-    assert next_check(monitor) == slot + timedelta(seconds=60)
-    # Late by less than half an interval, the grid's next slot stays.
-    assert claimed(slot + timedelta(seconds=70)) == {monitor.pk: slot + timedelta(seconds=60)}
-    assert next_check(monitor) == slot + timedelta(seconds=90)
+    now = slot + timedelta(seconds=25)
+    catch_up = now + phase(monitor.pk, timedelta(seconds=25))
+    claims = scheduling.claim_due(now)
+    assert [(c.monitor_id, c.slot, c.skipped_slots) for c in claims] == [(monitor.pk, catch_up, 0)]
+    if claims[0].deferred:
+        claimed(catch_up)
+    following = next_check(monitor)
+    assert following == grid(monitor, catch_up + timedelta(seconds=15))
+    # Late by less than the lookahead, the check runs at once and the grid holds.
+    assert claimed(following + timedelta(seconds=2)) == {monitor.pk: following}
+    assert next_check(monitor) == following + timedelta(seconds=30)
 
 
 @pytest.mark.django_db
@@ -149,11 +183,12 @@ def test_an_edited_monitor_is_due_on_the_next_tick_with_its_new_frequency(make_m
 
 
 @pytest.mark.django_db
-def test_a_resumed_monitor_is_due_at_once(make_monitor):
+def test_a_paused_monitor_is_not_claimed_and_a_resumed_one_is_due_at_once(make_monitor):
     monitor = make_monitor(next_check_at=T0 - timedelta(days=3), is_active=False)
     assert claimed(T0) == {}
-    Monitor.objects.filter(pk=monitor.pk).update(is_active=True)
-    assert claimed(T0) == {monitor.pk: T0}  # its latest slot, once
+    # As the admin's Resume action does: due at once, not at a catch-up time.
+    Monitor.objects.filter(pk=monitor.pk).update(is_active=True, next_check_at=T0, updated_at=T0)
+    assert claimed(T0) == {monitor.pk: T0}
 
 
 @pytest.mark.django_db
