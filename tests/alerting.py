@@ -53,8 +53,7 @@ def probe_and_record(monitor: Monitor, at: datetime, *, ssl_context=True) -> Mon
     recorded by its own recorder as if taken at ``at``; the monitor reloaded."""
 
     async def check():
-        async with http.new_session() as session:
-            return await http.check(monitor, session, ssl_context=ssl_context)
+        return await http.check(monitor, http.new_session(), ssl_context=ssl_context)
 
     result = asyncio.run(check())
     recording.record(monitor.location_codes[0], [Outcome(monitor.pk, at, at, result)], now=at)
