@@ -91,8 +91,8 @@ def seed() -> int:
     from monitors import heartbeats
     from monitors.models import (
         Category,
-        CheckResult,
         DailyRollup,
+        FailedCheck,
         HourlyRollup,
         LocationResult,
         Monitor,
@@ -177,13 +177,13 @@ def seed() -> int:
     )  # fmt: skip
     shown = ids[0]  # a down monitor
     _bulk(
-        CheckResult,
+        FailedCheck,
         (
-            CheckResult(
+            FailedCheck(
                 monitor_id=shown, location=loc, checked_at=now - timedelta(minutes=m),
-                ok=m % 40 != 0, response_ms=150 + m % 90, error="" if m % 40 else "HTTP 503",
+                last_checked_at=now - timedelta(minutes=m - 1), checks=3, error="HTTP 503",
             )
-            for m in range(24 * 60)
+            for m in range(0, 24 * 60, 40)
             for loc in ("USE", "UK")
         ),
     )  # fmt: skip

@@ -181,6 +181,9 @@ def main() -> None:
     parser.add_argument(
         "--monitors", type=int, default=MONITORS_PER_PAGE, help="monitors a page (default 500)"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="print where a page after a change spends its time"
+    )
     arguments = parser.parse_args()
     pages = arguments.pages
     MONITORS_PER_PAGE = arguments.monitors
@@ -206,6 +209,14 @@ def main() -> None:
 
         report(f"{host}/ cold", *measure(client, "/", cache.clear))
         report(f"{host}/ after a change", *measure(client, "/", change(this)))
+        if arguments.profile:
+            import cProfile
+            import pstats
+
+            change(this)()
+            profiler = cProfile.Profile()
+            profiler.runcall(client.get, "/", secure=True)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         if pages > 1:
             report(
                 f"{host}/ after another page's change",

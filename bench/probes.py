@@ -7,14 +7,17 @@ frequency, starts them (each on its grid, monitors/phase.py; or all created
 at once, as an import makes them; or running, then the engine restarted),
 runs for a set time, then prints:
 
-- checks completed per second (results recorded in the database);
-- schedule lateness p50/p99/max: the probe's start minus its due time, from
-  the recorded results, and the hit's arrival at nginx minus its due time;
+- checks recorded per second (counted by the rollups);
+- schedule lateness p50/p99/max: the hit's arrival at nginx minus its due time;
 - missed checks: due slots in the window that nginx never saw;
 - CPU (cores) of the probe workers, the housekeeping worker, beat, and of the
-  (shared) PostgreSQL, Redis and nginx servers;
+  (shared) PostgreSQL, Redis and nginx servers, and per 1,000 checks/s;
+- what the database keeps: bytes written per check (the engine's tables'
+  and indexes' growth, dead tuples included) and per monitor once the
+  retention holds;
 - the machine's raw limit: new-connection requests/s of wrk against the same
-  nginx, and what one process of our HTTP client (aiohttp) does against it;
+  nginx, and what one process of the probes' HTTP client does against it
+  (and aiohttp, for comparison);
 
 and, last, a burst: every monitor due at the same instant (as after the engine
 was down), and how fast the engine clears that backlog, its peak rate.
@@ -50,6 +53,11 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 FREQUENCY = 30
+# What the engine writes as it checks.
+ENGINE_TABLES = [
+    "monitors_monitor", "monitors_failedcheck", "monitors_hourlyrollup", "monitors_dailyrollup",
+    "monitors_statusevent", "monitors_locationresult", "monitors_checktally",
+]  # fmt: skip
 TICKS = os.sysconf("SC_CLK_TCK")
 
 NGINX_CONF = """
@@ -172,26 +180,42 @@ def wrk_rate(url: str) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def aiohttp_rate(url: str, seconds: float = 5, in_flight: int = 200) -> float:
-    """What one process of our HTTP client does against the same target."""
-    from monitors.probes.http import new_session
+def client_rate(url: str, client: str, seconds: float = 5, in_flight: int = 200) -> tuple:
+    """Checks/s and CPU ms a check of one process of an HTTP client against
+    the same target, a new connection each: the probes' own client
+    (monitors/probes/client.py) on uvloop as the workers run it, or aiohttp
+    (what the probes used before) on asyncio's loop."""
+    import aiohttp
+    import uvloop
+
+    from monitors.probes.client import Client
 
     async def run() -> int:
         done = 0
         deadline = time.monotonic() + seconds
+        ours = Client()
 
         async def loop(session) -> None:
             nonlocal done
             while time.monotonic() < deadline:
-                async with session.get(url) as response:
-                    await response.read()
+                if session is None:
+                    await ours.request("GET", url)
+                else:
+                    async with session.get(url) as response:
+                        await response.read()
                 done += 1
 
-        async with new_session() as session:
+        if client == "ours":
+            await asyncio.gather(*(loop(None) for _ in range(in_flight)))
+            return done
+        connector = aiohttp.TCPConnector(limit=0, force_close=True)
+        async with aiohttp.ClientSession(connector=connector) as session:
             await asyncio.gather(*(loop(session) for _ in range(in_flight)))
         return done
 
-    return asyncio.run(run()) / seconds
+    cpu = time.process_time()
+    done = uvloop.run(run()) if client == "ours" else asyncio.run(run())
+    return done / seconds, (time.process_time() - cpu) / max(done, 1) * 1000
 
 
 # --- the product ------------------------------------------------------------------
@@ -264,11 +288,7 @@ def create_monitors(count: int, url: str) -> None:
     from monitors.models import Monitor
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE monitors_monitor, monitors_checkresult, monitors_hourlyrollup, "
-            "monitors_dailyrollup, monitors_statusevent, monitors_locationresult "
-            "RESTART IDENTITY CASCADE"
-        )
+        cursor.execute(f"TRUNCATE {', '.join(ENGINE_TABLES)} RESTART IDENTITY CASCADE")
     fields = {"protocol": "http", "frequency": FREQUENCY, "timeout": 10, "retries": 1}
     Monitor.objects.bulk_create(
         (
@@ -323,6 +343,31 @@ def activate(count: int, start: datetime, how: str = "spread") -> None:
             )
 
 
+def storage() -> dict[str, tuple[int, int, int]]:
+    """Per engine table: bytes on disk (heap, indexes, TOAST: dead tuples
+    included until reclaimed), live rows, dead rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid), s.n_live_tup, s.n_dead_tup "
+            "FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid "
+            "WHERE c.relname = ANY(%s)",
+            [ENGINE_TABLES],
+        )
+        return {name: (size, live, dead) for name, size, live, dead in cursor.fetchall()}
+
+
+def recorded() -> int:
+    """Checks recorded so far (the rollups count every check taken out of maintenance)."""
+    from django.db.models import Sum
+
+    from monitors.models import HourlyRollup
+
+    return HourlyRollup.objects.aggregate(n=Sum("checks"))["n"] or 0
+
+
 def percentiles(values: list[float]) -> tuple[float, float, float]:
     if not values:
         return (float("nan"),) * 3
@@ -338,11 +383,9 @@ def run_phase(
     count: int, seconds: int, args, nginx: Nginx, folder: Path, how: str = "spread"
 ) -> dict:
     """``count`` monitors started as ``how`` says (activate()), measured
-    over ``seconds``. "created": measured from one interval on (the first
-    checks all come at once, by design). "restart": spread, then the engine
+    over ``seconds`` from one interval on. "restart": spread, then the engine
     is stopped for 10 s and started again, measured from one interval after
     the restart."""
-    from monitors.models import CheckResult
     from monitors.phase import EPOCH, phase
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
@@ -353,7 +396,10 @@ def run_phase(
     wait_for_canary(count, engine)
     t0 = datetime.now(UTC) + timedelta(seconds=5)
     activate(count, t0, "created" if how == "created" else "spread")
-    window_start = t0 + timedelta(seconds=2 + (FREQUENCY if how == "created" else 0))
+    # From one interval on: every monitor has been checked once (its rows
+    # exist: what is measured is the steady state), and the first checks of
+    # monitors created at once, which come together by design, are over.
+    window_start = t0 + timedelta(seconds=2 + FREQUENCY)
     if how == "restart":
         time.sleep(max(0.0, (t0 - datetime.now(UTC)).total_seconds()) + FREQUENCY)
         stop_engine(engine)
@@ -372,8 +418,10 @@ def run_phase(
         "nginx": [nginx.process.pid],
     }
     cpu_before = {name: tree_cpu(roots) for name, roots in groups.items()}
+    stored_before, recorded_before = storage(), recorded()
     time.sleep(max(0.0, (window_end - datetime.now(UTC)).total_seconds()))
     cpu_after = {name: tree_cpu(roots) for name, roots in groups.items()}
+    stored_after, recorded_after = storage(), recorded()
     stop_engine(engine)
     time.sleep(1.5)  # nginx flushes its log buffer every second
     clean_redis(prefix)
@@ -388,12 +436,6 @@ def run_phase(
         k = (at - base + 0.5) // FREQUENCY  # a hit up to 0.5 s early is that slot's
         return at - (base + k * FREQUENCY)
 
-    started = [
-        lateness(pk, at.timestamp())
-        for pk, at in CheckResult.objects.filter(
-            checked_at__gte=window_start, checked_at__lt=window_end, monitor_id__lte=count
-        ).values_list("monitor_id", "checked_at")
-    ]
     arrivals, slots_hit = [], set()
     with nginx.hits.open() as log:
         log.seek(hits_from)
@@ -415,8 +457,9 @@ def run_phase(
         "monitors": count,
         "how": how,
         "needed": count / FREQUENCY,
-        "done": len(started) / span,
-        "start": percentiles(started),
+        "done": (recorded_after - recorded_before) / span,
+        "checks": recorded_after - recorded_before,
+        "storage": (stored_before, stored_after),
         "arrival": percentiles(arrivals),
         "missed": len(expected - slots_hit),
         "expected": len(expected),
@@ -427,28 +470,33 @@ def run_phase(
 def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
     """Every monitor due at the same instant, as after the engine was down:
     how fast the backlog is cleared is the engine's peak rate."""
-    from monitors.models import CheckResult
+    from monitors.models import LocationResult
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
     create_monitors(count, f"http://127.0.0.1:{nginx.port}")
+    hits_from = nginx.hits.stat().st_size if nginx.hits.exists() else 0
     engine = start_engine(engine_env(folder, prefix), args.workers, args.threads, folder)
     wait_for_canary(count, engine)
     t0 = datetime.now(UTC) + timedelta(seconds=3)
     activate(count, t0, "burst")
-    checks = CheckResult.objects.filter(monitor_id__lte=count)
-    deadline = time.monotonic() + 90
-    while checks.count() < count and time.monotonic() < deadline:
+    checked = LocationResult.objects.filter(monitor_id__lte=count, checked_at__gte=t0)
+    deadline = time.monotonic() + 120
+    while checked.count() < count and time.monotonic() < deadline:
         time.sleep(0.5)
     stop_engine(engine)
+    time.sleep(1.5)  # nginx flushes its log buffer every second
     clean_redis(prefix)
-    first = {}
-    for pk, at in checks.order_by("checked_at").values_list("monitor_id", "checked_at"):
-        first.setdefault(pk, (at - t0).total_seconds())
+    first: dict[int, float] = {}
+    with nginx.hits.open() as log:
+        log.seek(hits_from)
+        for line in log:
+            at, uri = line.split()
+            first.setdefault(int(uri.rsplit("/", 1)[1]), float(at) - t0.timestamp())
     started = sorted(first.values())
     p50, p99, last = percentiles(started)
     print(
         f"\nburst: {count:,} monitors due at the same instant (as after a restart): "
-        f"{len(started):,} checked, the last started {last:.1f} s after the due time "
+        f"{len(started):,} checked (hits at nginx), the last {last:.1f} s after the due time "
         f"(p50 {p50:.1f} s, p99 {p99:.1f} s): {len(started) / max(last, 0.001):,.0f} checks/s"
     )
 
@@ -477,23 +525,76 @@ HOW = {
 
 
 def report(phase: dict) -> None:
-    p50, p99, worst = phase["start"]
     a50, a99, aworst = phase["arrival"]
     print(
         f"\n{phase['monitors']:,} monitors at {FREQUENCY} s, {HOW[phase['how']]}: "
-        f"{phase['needed']:.0f} checks/s needed, {phase['done']:.0f} checks/s completed"
+        f"{phase['needed']:.0f} checks/s needed, {phase['done']:.0f} checks/s recorded"
     )
-    print(f"  lateness, probe start - due:   p50 {p50:.3f} s  p99 {p99:.3f} s  max {worst:.3f} s")
-    print(f"  lateness, arrival at nginx:    p50 {a50:.3f} s  p99 {a99:.3f} s  max {aworst:.3f} s")
+    print(
+        f"  lateness, arrival at nginx - due: p50 {a50:.3f} s  p99 {a99:.3f} s  max {aworst:.3f} s"
+    )
     print(f"  missed checks: {phase['missed']} of {phase['expected']} due")
     print(
         "  CPU (cores): " + ", ".join(f"{name} {cores:.2f}" for name, cores in phase["cpu"].items())
     )
-    checks = phase["done"]
-    engine_cpu = phase["cpu"]["probe workers"] + phase["cpu"]["housekeeping"] + phase["cpu"]["beat"]
-    if engine_cpu:
-        print(f"  engine (workers + beat): {checks / engine_cpu:,.0f} checks per CPU-second")
-    # fmt: skip
+    checks, cpu = phase["done"], phase["cpu"]
+    engine_cpu = cpu["probe workers"] + cpu["housekeeping"] + cpu["beat"]
+    if checks:
+        with_db = engine_cpu + cpu["postgres (shared)"] + cpu["redis (shared)"]
+        print(
+            f"  CPU per 1,000 checks/s: engine (workers + beat) {engine_cpu * 1000 / checks:.2f} "
+            f"cores, with PostgreSQL and Redis {with_db * 1000 / checks:.2f} cores "
+            f"({with_db / checks * 1000:.3f} ms a check)"
+        )
+    report_storage(phase)
+
+
+def report_storage(phase: dict) -> None:
+    before, after = phase["storage"]
+    if not phase["checks"]:
+        return
+    grown = {name: after[name][0] - before.get(name, (0, 0, 0))[0] for name in after}
+    dead = {name: after[name][2] for name in after}
+    total = sum(grown.values())
+    print(
+        f"  written per check: {total / phase['checks']:.1f} B of table and index growth "
+        f"(dead tuples included) over {phase['checks']:,} checks; "
+        + ", ".join(f"{name.removeprefix('monitors_')} {size / phase['checks']:+.1f}"
+                    for name, size in sorted(grown.items()) if size)
+    )  # fmt: skip
+    print(
+        "  dead rows at the end: "
+        + ", ".join(f"{name.removeprefix('monitors_')} {n:,}" for name, n in dead.items() if n)
+    )
+    kept = steady_state(after)
+    daily = steady_state(after, days=366) - kept
+    print(
+        f"  steady state per monitor, a year of daily rollups included: {kept / 1024:.0f} KiB; "
+        f"10,000 monitors: {kept * 10_000 / 1e9:.2f} GB, growing {daily * 365 * 10_000 / 1e9:.2f} "
+        "GB a year (the daily rollups, kept for good)"
+    )
+
+
+def steady_state(
+    tables: dict[str, tuple[int, int, int]], locations: int = 1, days: int = 365
+) -> float:
+    """Bytes a monitor keeps once the retention holds (monitors/recording.py's
+    prune): its row and votes, hourly rollups for HOURLY_ROLLUP_DAYS, one
+    merged row a day to HOURLY_BY_DAY_DAYS, ``days`` of daily rollups (kept),
+    at this run's bytes per row (indexes included) and no failed checks."""
+    from monitors.recording import HOURLY_BY_DAY_DAYS, HOURLY_ROLLUP_DAYS
+
+    def per_row(name: str, fallback: float) -> float:
+        size, live, _ = tables.get(name, (0, 0, 0))
+        return size / live if live > 100 else fallback
+
+    hourly_rows = (HOURLY_ROLLUP_DAYS * 24 + HOURLY_BY_DAY_DAYS - HOURLY_ROLLUP_DAYS) * locations
+    return (
+        per_row("monitors_monitor", 1000)
+        + per_row("monitors_locationresult", 150) * locations
+        + per_row("monitors_hourlyrollup", 100) * hourly_rows
+        + per_row("monitors_dailyrollup", 90) * days
+    )
 
 
 def main() -> None:
@@ -524,8 +625,10 @@ def main() -> None:
         target = f"http://127.0.0.1:{nginx.port}/raw"
         print(f"raw limit, wrk against nginx (1 worker process), new connection per request: "
               f"{wrk_rate(target):,.0f} requests/s")  # fmt: skip
-        print(f"our HTTP client (aiohttp) in one process, 200 in flight, new connection each: "
-              f"{aiohttp_rate(target):,.0f} checks/s")  # fmt: skip
+        for client, name in (("ours", "the probes' client on uvloop"), ("aiohttp", "aiohttp")):
+            rate, ms = client_rate(target, client)
+            print(f"{name}, one process, 200 in flight, new connection each: "
+                  f"{rate:,.0f} checks/s, {ms:.3f} ms of CPU a check")  # fmt: skip
         for count in (args.monitors, args.peak):
             if count:
                 report(run_phase(count, args.seconds, args, nginx, folder))

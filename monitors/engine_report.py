@@ -3,17 +3,16 @@ prints, plus heartbeats, throughput and the alarm behind the red banner.
 Queue lengths come from the broker and are read in the top layer."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
-from monitors import backlog, heartbeats
-from monitors.models import CheckResult, Heartbeat, Monitor
+from monitors import backlog, heartbeats, throughput
+from monitors.models import Heartbeat, Monitor
 
 # A location is behind when this share of its monitors has not been checked
 # from there for over an interval (``backlog``'s "overdue": two intervals).
 BEHIND_SHARE = 0.10
-THROUGHPUT_WINDOW = timedelta(minutes=1)
 
 
 @dataclass
@@ -74,7 +73,6 @@ def alarm(now: datetime | None = None) -> list[str]:
 def health(now: datetime | None = None, minutes: int = 5) -> Health:
     now = now or timezone.now()
     rows = backlog.by_location(now, minutes)
-    recent = CheckResult.objects.filter(checked_at__gte=now - THROUGHPUT_WINDOW).count()
     active = Monitor.objects.active().count()
     last = heartbeats.last_dispatch()
     return Health(
@@ -83,7 +81,7 @@ def health(now: datetime | None = None, minutes: int = 5) -> Health:
         workers=heartbeats.workers(now),
         locations=rows,
         unclaimed=backlog.unclaimed(now),
-        checks_per_second=recent / THROUGHPUT_WINDOW.total_seconds(),
+        checks_per_second=throughput.per_second(now),
         active_monitors=active,
         problems=problems(last, now, active, rows),
     )

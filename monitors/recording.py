@@ -1,8 +1,10 @@
 """Recording a batch of probe results in one short transaction, and pruning.
 
-For each result: the location's vote (LocationResult), the raw CheckResult,
-the hourly and daily rollups, the monitor's status through the state machine
-(monitors/state.py) and its StatusEvent. Recording is idempotent: a result
+For each result: the location's vote (LocationResult), a failed check
+(monitors/failures.py: successful ones are only counted), the hourly and
+daily rollups, the engine's throughput (monitors/throughput.py), the
+monitor's status through the state machine (monitors/state.py) and its
+StatusEvent. Recording is idempotent: a result
 whose slot is not newer than the last one recorded for its monitor and
 location (a redelivered or overtaken batch) is dropped, under the monitor's
 row lock, so it is never counted twice.
@@ -20,24 +22,24 @@ average = total / successes.
 """
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, Min
+from django.db.models import Min
 from django.utils import timezone
 
 from core import pagecache
 from core.enums import Protocol, Status
 from maintenance.windows import monitors_in_maintenance
-from monitors import state
+from monitors import bulk, failures, state, throughput
 from monitors.models import (
-    CheckResult,
     DailyRollup,
+    FailedCheck,
     HourlyRollup,
     LocationResult,
     Monitor,
@@ -78,9 +80,7 @@ class RollupSums:
             self.max_ms = max(self.max_ms, response_ms or 0)
 
 
-_UPSERT_ROLLUP = """
-INSERT INTO {table} (monitor_id, {key}, checks, successes, total_response_ms, max_response_ms)
-VALUES {values}
+_ON_CONFLICT_ADD = """
 ON CONFLICT (monitor_id, {key}) DO UPDATE SET
     checks = {table}.checks + excluded.checks,
     successes = {table}.successes + excluded.successes,
@@ -89,16 +89,7 @@ ON CONFLICT (monitor_id, {key}) DO UPDATE SET
 """
 HOURLY_KEY = ("hour", "location")
 DAILY_KEY = ("day",)
-
-
-def _adapters(key: Sequence[str]) -> list[Callable[[Any], Any]]:
-    """How each key column after the monitor reaches the driver."""
-    by_column: dict[str, Callable[[Any], Any]] = {
-        "hour": connection.ops.adapt_datetimefield_value,
-        "day": connection.ops.adapt_datefield_value,
-        "location": str,
-    }
-    return [by_column[column] for column in key]
+SUMS = ("checks", "successes", "total_response_ms", "max_response_ms")
 
 
 def _upsert_rollups(
@@ -106,64 +97,26 @@ def _upsert_rollups(
     key: Sequence[str],
     sums: Mapping[tuple[Any, ...], RollupSums],
 ) -> None:
-    """Add ``sums``, keyed by (monitor id, *key), to the rollups: one statement
-    per 500 rows. ``key`` names the columns of the model's unique key after the
-    monitor, in its order (ON CONFLICT names that constraint's columns)."""
-    if not sums:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    adapt = _adapters(key)
-    row = "(" + ", ".join(["%s"] * (len(key) + 5)) + ")"
-    # Names come from the models; the values are parameters.
-    statement = _UPSERT_ROLLUP.format(
-        table=table, key=", ".join(key), values="{values}", greatest=greatest
-    )
-    rows = sorted(sums.items(), key=lambda item: item[0])
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        params: list[Any] = []
-        for (monitor_id, *rest), t in chunk:
-            params.append(monitor_id)
-            params += [to_db(value) for to_db, value in zip(adapt, rest, strict=True)]
-            params += [t.checks, t.successes, t.total_ms, t.max_ms]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(values=", ".join([row] * len(chunk))), params)
+    """Add ``sums``, keyed by (monitor id, *key), to the rollups. ``key`` names
+    the columns of the model's unique key after the monitor, in its order
+    (ON CONFLICT names that constraint's columns)."""
+    columns = bulk.Columns(model, ("monitor", *key, *SUMS))
+    on_conflict = _ON_CONFLICT_ADD.format(
+        table=columns.table, key=", ".join(key),
+        greatest="GREATEST" if connection.vendor == "postgresql" else "MAX",
+    )  # fmt: skip
+    rows = [
+        (*k, t.checks, t.successes, t.total_ms, t.max_ms)
+        for k, t in sorted(sums.items(), key=lambda item: item[0])
+    ]
+    bulk.insert(columns, rows, on_conflict)
 
 
-_UPDATE_MONITORS = """
-WITH v (id, {columns}) AS (VALUES {values})
-UPDATE {table} SET {assignments}
-FROM v WHERE {table}.id = v.id
-"""
-# PostgreSQL types the VALUES list from its rows; a column of NULLs needs a cast.
-_PG_CASTS = {"DateTimeField": "::timestamptz", "PositiveIntegerField": "::integer"}
-
-
-def _update_monitors(monitors: list[Monitor]) -> None:
-    """One UPDATE ... FROM (VALUES ...) for the engine's fields of every
-    monitor (bulk_update's CASE per field costs ~1 ms of CPU per monitor)."""
-    if not monitors:
-        return
-    # Each name is a concrete column, never a relation's reverse side.
-    fields = [cast("Field[Any, Any]", Monitor._meta.get_field(name)) for name in MONITOR_FIELDS]
-    casts = _PG_CASTS if connection.vendor == "postgresql" else {}
-    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-    params: list[Any] = []
-    for monitor in monitors:
-        params.append(monitor.pk)
-        params += [f.get_db_prep_save(getattr(monitor, f.attname), connection) for f in fields]
-    sql = _UPDATE_MONITORS.format(
-        table=connection.ops.quote_name(Monitor._meta.db_table),
-        # A concrete field always has its column.
-        columns=", ".join(cast(str, f.column) for f in fields),
-        values=", ".join([row] * len(monitors)),
-        assignments=", ".join(
-            f"{f.column} = v.{f.column}{casts.get(f.get_internal_type(), '')}" for f in fields
-        ),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+_MONITORS = bulk.Columns(Monitor, ("id", *MONITOR_FIELDS))
+_LOCATIONS = bulk.Columns(LocationResult, ("monitor", "location", *LOCATION_FIELDS))
+_ON_CONFLICT_LOCATION = "ON CONFLICT (monitor_id, location) DO UPDATE SET " + ", ".join(
+    f"{name} = excluded.{name}" for name in LOCATION_FIELDS
+)
 
 
 def _hour(at: datetime) -> datetime:
@@ -174,11 +127,27 @@ def _day(at: datetime) -> date:
     return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-def _vote(row: LocationResult) -> state.Vote:
+@dataclass(slots=True)
+class Latest:
+    """A location's latest result for a monitor: a LocationResult row, read
+    and written as a plain row (a model instance costs more than recording it)."""
+
+    monitor_id: int
+    location: str
+    slot: datetime
+    checked_at: datetime
+    ok: bool | None
+    status: str
+    consecutive_failures: int
+    response_ms: int | None
+    error: str
+
+
+def _vote(row: Latest) -> state.Vote:
     return state.Vote(row.status, row.consecutive_failures, row.checked_at)
 
 
-def _previous_vote(monitor: Monitor, row: LocationResult | None) -> state.Vote | None:
+def _previous_vote(monitor: Monitor, row: Latest | None) -> state.Vote | None:
     # A monitor reset to pending (its target was edited) starts its votes afresh.
     if row is None or (
         monitor.status == Status.PENDING
@@ -207,9 +176,10 @@ class _Writes:
     """Everything one batch writes, gathered first, then saved in one bulk
     statement per table."""
 
-    def __init__(self) -> None:
-        self.locations: list[LocationResult] = []
-        self.checks: list[CheckResult] = []
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.locations: list[Latest] = []
+        self.failures = failures.Runs(location)
         self.events: list[StatusEvent] = []
         self.monitors: list[Monitor] = []
         self.hourly: dict[tuple[int, datetime, str], RollupSums] = {}
@@ -222,34 +192,38 @@ class _Writes:
         day.add(result.ok, result.response_ms)
 
     def save(self) -> None:
-        LocationResult.objects.bulk_create(
-            self.locations, update_conflicts=True, unique_fields=["monitor", "location"],
-            update_fields=LOCATION_FIELDS,
+        bulk.insert(
+            _LOCATIONS,
+            [(r.monitor_id, r.location, *(getattr(r, f) for f in LOCATION_FIELDS))
+             for r in self.locations],
+            _ON_CONFLICT_LOCATION,
         )  # fmt: skip
-        CheckResult.objects.bulk_create(self.checks)
+        self.failures.save()
         _upsert_rollups(HourlyRollup, HOURLY_KEY, self.hourly)
         _upsert_rollups(DailyRollup, DAILY_KEY, self.daily)
-        _update_monitors(self.monitors)
+        bulk.update(
+            _MONITORS,
+            [(m.pk, *(getattr(m, f) for f in MONITOR_FIELDS)) for m in self.monitors],
+        )
         StatusEvent.objects.bulk_create(self.events)
+        throughput.count(self.location, len(self.locations), timezone.now())
 
 
 def _record_one(
     monitor: Monitor, location: str, outcome: Outcome,
-    rows: dict[tuple[int, str], LocationResult], in_maintenance: bool,
+    rows: dict[tuple[int, str], Latest], in_maintenance: bool,
     now: datetime, writes: _Writes,
 ) -> None:  # fmt: skip
     """One result: the location's vote, the monitor's status and the counts.
-    ``rows`` holds the monitor's LocationResults by (monitor id, location)."""
+    ``rows`` holds the monitors' latest results by (monitor id, location)."""
     result, codes = outcome.result, monitor.location_codes
+    previous = rows.get((monitor.pk, location))
     vote = state.next_vote(
-        _previous_vote(monitor, rows.get((monitor.pk, location))), result, monitor.retries,
-        outcome.started_at,
-    )  # fmt: skip
-    rows[monitor.pk, location] = row = LocationResult(
-        monitor_id=monitor.pk, location=location, slot=outcome.slot,
-        checked_at=outcome.started_at, ok=result.ok, status=vote.status,
-        consecutive_failures=vote.consecutive_failures, response_ms=result.response_ms,
-        error="" if result.ok else result.reason[:500],
+        _previous_vote(monitor, previous), result, monitor.retries, outcome.started_at
+    )
+    rows[monitor.pk, location] = row = Latest(
+        monitor.pk, location, outcome.slot, outcome.started_at, result.ok, vote.status,
+        vote.consecutive_failures, result.response_ms, "" if result.ok else result.reason[:500],
     )  # fmt: skip
     writes.locations.append(row)
     votes = [vote] + [
@@ -266,19 +240,11 @@ def _record_one(
         writes.events.append(state.apply(monitor, change, outcome.started_at))
     _update_fields(monitor, outcome, votes)
     writes.monitors.append(monitor)
-    if result.ok is not None:
-        writes.checks.append(
-            CheckResult(
-                monitor_id=monitor.pk,
-                location=location,
-                checked_at=outcome.started_at,
-                ok=result.ok,
-                response_ms=result.response_ms,
-                error=row.error,
-            )  # fmt: skip
-        )
-        if not in_maintenance:
-            writes.count(monitor.pk, location, outcome.started_at, result)
+    if result.ok is False:
+        failure = failures.Failure(monitor.pk, outcome.started_at, result.response_ms, row.error)
+        writes.failures.add(failure, previous)
+    if result.ok is not None and not in_maintenance:
+        writes.count(monitor.pk, location, outcome.started_at, result)
 
 
 def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = None) -> int:
@@ -288,7 +254,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
     now = now or timezone.now()
     covered = monitors_in_maintenance(now)
     by_monitor = {o.monitor_id: o for o in sorted(outcomes, key=lambda o: o.slot)}
-    writes = _Writes()
+    writes = _Writes(location)
     with transaction.atomic():
         # Locked in id order: recording for another location waits, never deadlocks.
         # Locked before the votes are read, so they include the votes of a
@@ -296,13 +262,14 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         # votes at the same slot must make a majority).
         monitors = list(
             Monitor.objects.select_for_update()
-            .filter(pk__in=by_monitor)
+            .filter(bulk.among(by_monitor))
             .order_by("pk")
             .only("id", "protocol", "target", "locations", "frequency", "retries", *MONITOR_FIELDS)
         )
+        latest = LocationResult.objects.filter(bulk.among(by_monitor, "monitor_id"))
         rows = {
-            (r.monitor_id, r.location): r
-            for r in LocationResult.objects.filter(monitor_id__in=by_monitor)
+            (values[0], values[1]): Latest(*values)
+            for values in latest.values_list("monitor_id", "location", *LOCATION_FIELDS)
         }
         for monitor in monitors:
             outcome, previous = by_monitor[monitor.pk], rows.get((monitor.pk, location))
@@ -316,7 +283,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
     return len(writes.locations)
 
 
-def _delete_before(model: type[CheckResult | HourlyRollup], field: str, cutoff: datetime) -> int:
+def _delete_before(model: type[FailedCheck | HourlyRollup], field: str, cutoff: datetime) -> int:
     """Delete in chunks, each its own short transaction."""
     deleted = 0
     while True:
@@ -376,14 +343,15 @@ def _merge_hours_before(cutoff: datetime) -> int:
 
 
 def prune(now: datetime | None = None) -> dict[str, int]:
-    """Drop raw results older than RESULT_RETENTION_DAYS, fold hourly rollups
+    """Drop failed checks older than RESULT_RETENTION_DAYS, fold hourly rollups
     older than HOURLY_ROLLUP_DAYS into days and drop those older than
     HOURLY_BY_DAY_DAYS (daily rollups stay: one row a day)."""
     now = now or timezone.now()
     return {
-        "results": _delete_before(
-            CheckResult, "checked_at", now - timedelta(days=settings.RESULT_RETENTION_DAYS)
+        "failed_checks": _delete_before(
+            FailedCheck, "last_checked_at", now - timedelta(days=settings.RESULT_RETENTION_DAYS)
         ),
+        "tallies": throughput.prune(now),
         "hourly_rollups": _delete_before(
             HourlyRollup, "hour", now - timedelta(days=HOURLY_BY_DAY_DAYS)
         ),

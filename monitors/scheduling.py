@@ -27,6 +27,7 @@ slot, so checks start on time instead of up to a tick late.
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -37,12 +38,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.locations import location_codes
+from monitors import bulk
 from monitors.models import Monitor
 from monitors.phase import grid_at_or_after, phase
 
 logger = logging.getLogger(__name__)
 
 CLAIM_CHUNK = 1000
+# A dispatch claims for up to this many ticks when much is due at once (the
+# ticks meanwhile expire unused): claiming, not probing, is what a burst waits on.
+DISPATCH_TICKS = 5
 # Frequencies are choices from 30 s up; a row edited by hand to 0 must not stop the engine.
 MIN_FREQUENCY = 5
 
@@ -114,10 +119,7 @@ def _claim(row: _Row, now: datetime) -> tuple[Claim, datetime, datetime]:
     return claim, slot if deferred else following, max(now, updated_at)
 
 
-_MOVE_PG = """
-UPDATE monitors_monitor m SET next_check_at = v.next_check_at, claimed_at = v.claimed_at
-FROM (VALUES {values}) AS v(id, next_check_at, claimed_at) WHERE m.id = v.id
-"""
+_MOVES = bulk.Columns(Monitor, ("id", "next_check_at", "claimed_at"))
 
 
 def _claim_postgresql(now: datetime, horizon: datetime, limit: int) -> list[Claim]:
@@ -135,13 +137,7 @@ def _claim_postgresql(now: datetime, horizon: datetime, limit: int) -> list[Clai
                 .values_list(*_ROW)[: limit - len(claims)]
             )
             taken = [_claim(row, now) for row in rows]
-            if taken:
-                params: list[int | datetime] = []
-                for claim, following, claimed_at in taken:
-                    params += [claim.monitor_id, following, claimed_at]
-                values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(taken))
-                with connection.cursor() as cursor:
-                    cursor.execute(_MOVE_PG.format(values=values), params)
+            bulk.update(_MOVES, [(c.monitor_id, following, at) for c, following, at in taken])
             claims += [claim for claim, _, _ in taken]
         if len(claims) >= limit:
             break
@@ -180,17 +176,24 @@ def claim_due(now: datetime | None = None, limit: int = CLAIM_CHUNK) -> list[Cla
     return _claim_conditional(now, horizon, limit)
 
 
-def claim_all(now: datetime | None = None, budget: float | None = None) -> list[Claim]:
-    """Claim in chunks until nothing is due or ``budget`` seconds have passed
-    (the next tick carries on), keeping each transaction short."""
-    budget = settings.PROBE_DISPATCH_INTERVAL if budget is None else budget
+def claim_chunks(now: datetime | None = None, budget: float | None = None) -> Iterator[list[Claim]]:
+    """Claim in chunks, each its own short transaction, until nothing is due
+    or ``budget`` seconds have passed (the next tick carries on): the caller
+    sends each chunk's checks before the next is claimed, so after a burst
+    the first checks do not wait for the last claims. ``now`` None: the
+    clock's, read again for each chunk."""
+    budget = settings.PROBE_DISPATCH_INTERVAL * DISPATCH_TICKS if budget is None else budget
     started = time.monotonic()
-    claims: list[Claim] = []
     while True:
         chunk = claim_due(now)
-        claims += chunk
+        yield chunk
         if len(chunk) < CLAIM_CHUNK or time.monotonic() - started > budget:
-            return claims
+            return
+
+
+def claim_all(now: datetime | None = None, budget: float | None = None) -> list[Claim]:
+    """Every chunk claim_chunks claims, together."""
+    return [claim for chunk in claim_chunks(now, budget) for claim in chunk]
 
 
 def batches(claims: list[Claim], now: datetime, size: int | None = None) -> list[Batch]:

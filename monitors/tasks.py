@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.locations import probe_queue
-from monitors import heartbeats, recording, scheduling, state, telemetry
+from monitors import bulk, heartbeats, recording, scheduling, state, telemetry
 from monitors.models import LocationResult, Monitor
 from monitors.probes import spacing
 from monitors.probes.runner import Job, Outcome, shared_loop
@@ -44,12 +44,15 @@ def dispatch() -> int:
     """Claim the due monitors and queue their checks."""
     now = timezone.now()
     heartbeats.dispatched(now)
-    claims = scheduling.claim_all(now)
+    claims: list[scheduling.Claim] = []
+    for chunk in scheduling.claim_chunks():
+        claims += chunk
+        for batch in scheduling.batches(chunk, timezone.now()):
+            probe_batch.apply_async(
+                (batch.location, batch.items), queue=probe_queue(batch.location),
+                expires=batch.expires,
+            )  # fmt: skip
     scheduling.report_skipped(claims, now)
-    for batch in scheduling.batches(claims, now):
-        probe_batch.apply_async(
-            (batch.location, batch.items), queue=probe_queue(batch.location), expires=batch.expires
-        )
     return len(claims)
 
 
@@ -78,7 +81,7 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     """Probe one location's batch at its slots and record the results.
     ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
-    monitors = list(Monitor.objects.filter(pk__in=slots, is_active=True).only(*PROBE_FIELDS))
+    monitors = list(Monitor.objects.filter(bulk.among(slots), is_active=True).only(*PROBE_FIELDS))
     monitors = _not_checked_lately(location, monitors, slots)
     jobs = []
     for monitor in monitors:
@@ -105,7 +108,7 @@ def _not_checked_lately(
     last = {
         pk: (slot, checked_at)
         for pk, slot, checked_at in LocationResult.objects.filter(
-            location=location, monitor_id__in=slots
+            bulk.among(slots, "monitor_id"), location=location
         ).values_list("monitor_id", "slot", "checked_at")
     }
     kept = []

@@ -2,7 +2,8 @@
 each its own loopback and a veth pair to the host namespace, a Redis and a
 PostgreSQL of the test's own bound to the host ends too, and a target HTTP
 server started inside a namespace whose answer a file in the test's folder
-decides. Run as ``python -m tests.netns target PORT FAIL_FILE HITS_FILE
+decides, logging each request (when it arrived, the answer, the path) to
+another. Run as ``python -m tests.netns target PORT FAIL_FILE HITS_FILE
 READY_FILE`` (in a namespace, through ``ip netns exec``) for the target."""
 
 import ipaddress
@@ -10,8 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -171,14 +174,16 @@ class BoundPostgres(ThrowawayPostgres):
 
 def serve_target(port: int, fail_file: Path, hits_file: Path, ready_file: Path) -> None:
     """On 127.0.0.1:``port`` (the namespace's own loopback): every path answers
-    500 while ``fail_file`` exists, else 200; each request adds a line to
-    ``hits_file``. ``ready_file`` is made once it listens."""
+    500 while ``fail_file`` exists, else 200; each request adds a line
+    "ARRIVED CODE PATH" to ``hits_file`` (ARRIVED in epoch seconds, read by
+    ``read_hits``). ``ready_file`` is made once it listens."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            arrived = time.time()
             code = 500 if fail_file.exists() else 200
             with hits_file.open("a") as hits:
-                hits.write(f"{code} {self.path}\n")
+                hits.write(f"{arrived:.6f} {code} {self.path}\n")
             try:
                 self.send_response(code)
                 self.send_header("Content-Length", "2")
@@ -190,10 +195,26 @@ def serve_target(port: int, fail_file: Path, hits_file: Path, ready_file: Path) 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128  # probes connecting at once: none waits for a SYN sent again
+
+    server = Server(("127.0.0.1", port), Handler)
     ready_file.touch()
     server.serve_forever()
+
+
+def read_hits(hits_file: Path) -> list[tuple[datetime, int, str]]:
+    """The requests ``serve_target`` logged to ``hits_file``: when each arrived
+    (an aware UTC datetime), its answer and its path, oldest first; a line
+    still being written is left out."""
+    if not hits_file.exists():
+        return []
+    found = []
+    for line in hits_file.read_text().split("\n")[:-1]:  # the last: "" or a line unfinished
+        arrived, code, path = line.split(" ", 2)
+        found.append((datetime.fromtimestamp(float(arrived), UTC), int(code), path))
+    return sorted(found)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The product as real processes, for the integration and fault tests: the
 web server, Celery workers and beat started as ``bin/run-all`` starts them,
 each a subprocess with its own log, on the environment a test gives them;
-and a local HTTP target that counts its hits per path."""
+and a local HTTP target that counts its hits per path and keeps when each
+arrived: the times of the checks, as seen from outside the product (which
+keeps only failed checks, and counts the others)."""
 
 import json
 import os
@@ -15,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing, contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,12 +26,14 @@ import pytest
 import requests
 
 from core.locations import PROBE_QUEUES
+from monitors.phase import grid_at_or_after
 from tests.services import POSTGRES_URL, ROOT
 from tests.throwaway_servers import free_port, wait_for_port
 
 CELERY = ["-m", "celery", "-A", "statuspage"]
 # bin/run-all's: no API key whole in the access log.
 GUNICORN_LOGGER = "statuspage.logredact.RedactingGunicornLogger"
+MICROSECOND = timedelta(microseconds=1)
 # Variables of the developer's shell that would change what the product runs on.
 UNSET = {"DEBUG", "CACHE_URL", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
          "PROMETHEUS_MULTIPROC_DIR"}  # fmt: skip
@@ -243,18 +247,32 @@ print(json.dumps(ids))
 """
 
 
+class TargetServer(ThreadingHTTPServer):
+    """A thread per request, and a listen backlog for a batch's probes
+    connecting at once: with socketserver's 5, the connections beyond it
+    wait for their SYN to be sent again, a second later, and the target
+    would see those checks a second late."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
 class CountingTarget:
-    """A local HTTP server: every path answers 200 after ``delay`` seconds,
-    and ``hits`` counts the requests per path."""
+    """A local HTTP server: every path answers 200 after ``delay`` seconds;
+    ``hits`` counts the requests per path and ``arrivals`` keeps when each
+    arrived (aware UTC datetimes, oldest first): each check's time as a
+    harness outside the product sees it."""
 
     def __init__(self, delay: float = 0.0) -> None:
-        self.delay, self.hits, lock = delay, Counter(), threading.Lock()
+        self.delay, self.hits, self.lock = delay, Counter(), threading.Lock()
+        self.arrivals: dict[str, list[datetime]] = {}
         target = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                with lock:
+                with target.lock:
                     target.hits[self.path] += 1
+                    target.arrivals.setdefault(self.path, []).append(datetime.now(UTC))
                 time.sleep(target.delay)
                 try:
                     self.send_response(200)
@@ -267,13 +285,30 @@ class CountingTarget:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = TargetServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def urls(self, count: int) -> list[str]:
         port = self.server.server_address[1]
         return [f"http://127.0.0.1:{port}/m/{i}" for i in range(count)]
+
+    def checks(
+        self, monitors: list[int], since: datetime | None = None
+    ) -> dict[int, list[datetime]]:
+        """When each monitor's probes arrived (oldest first), those after
+        ``since`` if given; ``monitors[i]`` is the monitor of ``urls()[i]``
+        (``Product.create_monitors`` returns the ids in the order of its
+        URLs). Monitors whose URL got no such request are left out."""
+        with self.lock:
+            found = {pk: list(self.arrivals.get(f"/m/{i}", [])) for i, pk in enumerate(monitors)}
+        if since is not None:
+            found = {pk: [at for at in times if at > since] for pk, times in found.items()}
+        return {pk: times for pk, times in found.items() if times}
+
+    def probed(self, monitors: list[int]) -> dict[int, int]:
+        """How many requests each monitor's URL received."""
+        with self.lock:
+            return {pk: self.hits[f"/m/{i}"] for i, pk in enumerate(monitors)}
 
     def close(self) -> None:
         self.server.shutdown()
@@ -296,35 +331,70 @@ class Reader:
         with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as db:
             return db.execute(sql, params).fetchall()
 
-    def checks(self, since: datetime | None = None) -> dict[int, list[datetime]]:
-        """Each monitor's check times (oldest first), those after ``since`` if given."""
-        where, params = ("WHERE checked_at > %s", [since]) if since else ("", [])
-        found: dict[int, list] = {}
-        sql = f"SELECT monitor_id, checked_at FROM monitors_checkresult {where} ORDER BY 2"  # noqa: S608
-        for monitor_id, at in self.rows(sql, params):
+    def last_checks(self) -> dict[int, datetime | None]:
+        """Each monitor's latest recorded check (``monitors_monitor.last_check``:
+        when it started), None before the first."""
+        found = {}
+        for pk, at in self.rows("SELECT id, last_check FROM monitors_monitor"):
             if isinstance(at, str):  # SQLite's text, in UTC
                 at = datetime.fromisoformat(at).replace(tzinfo=UTC)
-            found.setdefault(monitor_id, []).append(at)
+            found[pk] = at
         return found
+
+    def recorded_since(self, since: datetime | None = None) -> set[int]:
+        """The monitors with a check recorded (started after ``since``, if given)."""
+        return {pk for pk, at in self.last_checks().items() if at and (since is None or at > since)}
+
+    def rollup_checks(self) -> dict[int, int]:
+        """The checks each monitor's hourly rollups count."""
+        sql = "SELECT monitor_id, sum(checks) FROM monitors_hourlyrollup GROUP BY monitor_id"
+        return {pk: int(checks) for pk, checks in self.rows(sql)}
 
     def now(self):
         return self.rows("SELECT now()")[0][0]
 
-    def counted_twice(self) -> dict[int, tuple[int, int]]:
-        """Monitors whose rollups count a different number of checks than they have results."""
-        sql = """
-            SELECT m.id, (SELECT coalesce(sum(checks), 0) FROM monitors_hourlyrollup
-                          WHERE monitor_id = m.id),
-                   (SELECT count(*) FROM monitors_checkresult WHERE monitor_id = m.id)
-            FROM monitors_monitor m"""
-        rows = self.rows(sql)
-        return {pk: (rolled, results) for pk, rolled, results in rows if rolled != results}
+
+def slots_probed(monitor_id: int, times: list[datetime], step: float) -> set[datetime]:
+    """The slots of the monitor's grid (``monitors.phase``, interval ``step``
+    seconds) that ``times``, its checks' arrivals at the target, are for:
+    each the latest slot at or before it (a check starts at its slot, or
+    late). A batch redelivered and probed again asks twice for one slot."""
+    interval = timedelta(seconds=step)
+    return {grid_at_or_after(monitor_id, interval, at - interval + MICROSECOND) for at in times}
+
+
+def counted_more_than_probed(
+    db: Reader, target: CountingTarget, monitors: list[int], step: float | None = None
+) -> dict[int, tuple[int, int]]:
+    """Monitors whose hourly rollups count more checks than ``target``
+    received for them, with both numbers: a batch recorded twice. With
+    ``step`` (the monitors' interval), what the target received is counted
+    in slots of their grid (``slots_probed``) instead of requests, so a copy
+    of a batch probed again is not a check (its recording must drop it).
+    The rollups are read first: a check probed and recorded meanwhile is
+    never in the rollups only."""
+    rolled = db.rollup_checks()
+    if step is None:
+        probed = target.probed(monitors)
+    else:
+        arrivals = target.checks(monitors)
+        probed = {pk: len(slots_probed(pk, arrivals.get(pk, []), step)) for pk in monitors}
+    counts = {pk: (rolled.get(pk, 0), probed[pk]) for pk in monitors}
+    return {pk: (checks, hits) for pk, (checks, hits) in counts.items() if checks > hits}
 
 
 def batches_in_hand(log: str) -> set[str]:
     """Ids of the probe batches a worker's log says it received and did not finish."""
     received = set(re.findall(r"probe_batch\[([0-9a-f-]+)\] received", log))
     return received - set(re.findall(r"probe_batch\[([0-9a-f-]+)\] (?:succeeded|raised)", log))
+
+
+# Seconds from a probe's start (which the product's spacing goes by: a check
+# over half an interval late has the next slot left out) to its request
+# reaching the target, at most, on a loaded machine: a check that started
+# just under half an interval late reaches the target that much later, so
+# its arrival and the next on-time one are up to this much closer.
+ON_THE_WAY = 0.25
 
 
 def too_close(checks: dict[int, list], seconds: float) -> dict[int, list]:

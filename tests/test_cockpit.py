@@ -12,8 +12,9 @@ from incidents.models import Incident
 from maintenance.models import ScheduledMaintenance
 from monitors import heartbeats
 from monitors.models import (
-    CheckResult,
+    CheckTally,
     DailyRollup,
+    FailedCheck,
     HourlyRollup,
     LocationResult,
     Monitor,
@@ -179,10 +180,7 @@ def test_the_engine_page_shows_locations_workers_and_beat(admin_client, fleet):
                        checked_at=NOW - timedelta(seconds=29))
         for m in Monitor.objects.active()
     )  # fmt: skip
-    CheckResult.objects.bulk_create(
-        CheckResult(monitor=fleet, location="USE", checked_at=NOW - timedelta(seconds=s), ok=True)
-        for s in range(30)
-    )
+    CheckTally.objects.create(minute=NOW - timedelta(minutes=1), location="USE", checks=30)
     page = admin_client.get("/admin/cockpit/engine/").content.decode()
     assert "celery@probe-eu" in page and "8 s ago" in page
     assert "<td>USE</td><td>3</td>" in page
@@ -203,9 +201,10 @@ def test_a_monitor_detail_charts_its_history_with_a_fixed_number_of_queries(
     )  # fmt: skip
     StatusEvent.objects.create(monitor=fleet, at=NOW - timedelta(minutes=14), from_status="up",
                                to_status="down", reason="HTTP 503")  # fmt: skip
-    CheckResult.objects.bulk_create(
-        CheckResult(monitor=fleet, location=loc, checked_at=NOW - timedelta(minutes=m),
-                    ok=m > 5, response_ms=200 + m, error="" if m > 5 else "HTTP 503")
+    FailedCheck.objects.bulk_create(
+        FailedCheck(monitor=fleet, location=loc, checked_at=NOW - timedelta(minutes=m),
+                    last_checked_at=NOW - timedelta(minutes=m), response_ms=200 + m,
+                    error="HTTP 503")
         for m in range(60) for loc in ("USE", "UK")
     )  # fmt: skip
     fleet.cert_expires_at = NOW + timedelta(days=20)
@@ -264,31 +263,33 @@ def test_the_monitor_list_shows_paused_sparklines_and_host_port(
 
 
 def test_deleting_a_monitor_counts_its_checks_instead_of_listing_them(admin_client, fleet):
-    CheckResult.objects.bulk_create(
-        CheckResult(monitor=fleet, location="USE", checked_at=NOW - timedelta(minutes=m), ok=True)
+    FailedCheck.objects.bulk_create(
+        FailedCheck(monitor=fleet, location="USE", checked_at=NOW - timedelta(minutes=m),
+                    last_checked_at=NOW - timedelta(minutes=m))
         for m in range(500)
-    )
+    )  # fmt: skip
     url = f"/admin/monitors/monitor/{fleet.pk}/delete/"
     page = admin_client.get(url).content.decode()
-    assert "check results: 500" in page.lower()
+    assert "failed checks: 500" in page.lower()
     assert page.count("<li>") < 20
     admin_client.post(url, {"post": "yes"})
     assert not Monitor.objects.filter(pk=fleet.pk).exists()
-    assert not CheckResult.objects.exists()
+    assert not FailedCheck.objects.exists()
 
 
 def test_deleting_monitors_in_bulk_counts_their_checks_instead_of_listing_them(
     admin_client, fleet, make_monitor
 ):
     other = make_monitor(name="Other")
-    CheckResult.objects.bulk_create(
-        CheckResult(monitor=m, location="USE", checked_at=NOW - timedelta(minutes=n), ok=True)
+    FailedCheck.objects.bulk_create(
+        FailedCheck(monitor=m, location="USE", checked_at=NOW - timedelta(minutes=n),
+                    last_checked_at=NOW - timedelta(minutes=n))
         for m in (fleet, other)
         for n in range(300)
-    )
+    )  # fmt: skip
     chosen = {"action": "delete_selected", "_selected_action": [fleet.pk, other.pk]}
     page = admin_client.post("/admin/monitors/monitor/", chosen).content.decode()
-    assert "check results: 600" in page.lower()
+    assert "failed checks: 600" in page.lower()
     assert page.count("<li>") < 30
     admin_client.post("/admin/monitors/monitor/", {**chosen, "post": "yes"})
     assert not Monitor.objects.filter(pk__in=[fleet.pk, other.pk]).exists()

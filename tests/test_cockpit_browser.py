@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.enums import Protocol, Severity, Status
 from incidents.models import Incident
-from monitors.models import CheckResult, DailyRollup, HourlyRollup, Monitor, StatusEvent
+from monitors.models import DailyRollup, FailedCheck, HourlyRollup, Monitor, StatusEvent
 from tests.test_browser import ARTIFACTS, DESKTOP, browser, orm  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("page_cache")]
@@ -57,16 +57,15 @@ def cockpit(transactional_db):
     api = monitor("Checkout API", Status.DOWN, last_error="HTTP 503 Service Unavailable")
     api.locations = "USE,UK"
     api.save()
-    CheckResult.objects.bulk_create(
-        CheckResult(
+    FailedCheck.objects.bulk_create(
+        FailedCheck(
             monitor=api,
             location=loc,
             checked_at=now - timedelta(minutes=m),
-            ok=m > 23,
-            response_ms=None if m <= 23 else 180 + (m * 7) % 60 + (25 if loc == "UK" else 0),
-            error="" if m > 23 else "HTTP 503 Service Unavailable",
+            last_checked_at=now - timedelta(minutes=m),
+            error="HTTP 503 Service Unavailable",
         )  # fmt: skip
-        for m in range(0, 600, 3)
+        for m in range(0, 24, 3)
         for loc in ("USE", "UK")
     )
     StatusEvent.objects.create(

@@ -87,10 +87,15 @@ def test_a_real_worker_and_beat_see_a_monitor_go_up_then_down(tmp_path):
                 [monitor_id],
             ).fetchall()
             assert events == [("pending", "up", "HTTP 200"), ("up", "down", "connection refused")]
-            counted = "SELECT (SELECT sum(checks) FROM monitors_hourlyrollup), count(*) FROM "
-            counted += "monitors_checkresult"
-            rollup_checks, results = db.execute(counted).fetchone()
-            assert rollup_checks == results  # every check counted once
+            # Every check counted once: the rollups count what the engine
+            # recorded (its tally per minute), and no more successes than
+            # requests the target received.
+            counted = "SELECT (SELECT sum(checks) FROM monitors_hourlyrollup), "
+            counted += "(SELECT sum(successes) FROM monitors_hourlyrollup), "
+            counted += "(SELECT sum(checks) FROM monitors_checktally)"
+            rollup_checks, successes, tallied = db.execute(counted).fetchone()
+            assert rollup_checks == tallied
+            assert 0 < successes <= target.hits
             report = subprocess.run(
                 [*manage, "engine_status"], cwd=ROOT, env=env, check=True, timeout=60,
                 capture_output=True, text=True,

@@ -13,6 +13,7 @@ from tests.product_processes import (  # noqa: F401
     Reader,
     answers,
     collected_static_fixture,
+    counted_more_than_probed,
     product_fixture,
     within,
 )
@@ -23,11 +24,6 @@ FREQUENCY = 5
 INCIDENT = {"Name": "Written before the restart", "Severity": "d", "CurrentStatus": "iv",
             "Message": "Looking into it", "Monitors": "",
             "ApplyToStatusPagesOfAffectedMonitors": False}  # fmt: skip
-
-
-def rollup_checks(db: Reader) -> dict[int, int]:
-    sql = "SELECT monitor_id, sum(checks) FROM monitors_hourlyrollup GROUP BY monitor_id"
-    return dict(db.rows(sql))
 
 
 def test_postgresql_restarted_the_product_reconnects_by_itself_and_loses_nothing(
@@ -43,7 +39,10 @@ def test_postgresql_restarted_the_product_reconnects_by_itself_and_loses_nothing
     key = product.api_key()
     product.start_all()
     db = Reader(product.env["DATABASE_URL"])
-    assert within(time.monotonic() + 30, lambda: set(db.checks()) >= set(monitors)) is not None
+    # Checked (the target asked) and recorded (each monitor's last check).
+    probed = lambda since=None: set(target.checks(monitors, since)) >= set(monitors)  # noqa: E731
+    recorded = lambda since=None: db.recorded_since(since) >= set(monitors)  # noqa: E731
+    assert within(time.monotonic() + 30, lambda: probed() and recorded()) is not None
     headers = {"X-API-Key": key}
     created = requests.post(
         product.url + "/v1/incidents", json=INCIDENT, headers=headers, timeout=10
@@ -54,7 +53,7 @@ def test_postgresql_restarted_the_product_reconnects_by_itself_and_loses_nothing
                 "/v1/incidents/active"]  # fmt: skip
     for _ in range(8):  # every gunicorn thread holds a connection to the old server
         assert set(answers(product.url, surfaces, headers).values()) == {200}
-    counted, pids = rollup_checks(db), product.pids()
+    counted, pids = db.rollup_checks(), product.pids()
 
     throwaway_postgres.restart()
     restarted_at, back = db.now(), time.monotonic()
@@ -63,11 +62,11 @@ def test_postgresql_restarted_the_product_reconnects_by_itself_and_loses_nothing
         assert set(answers(product.url, surfaces, headers).values()) == {200}
     got = requests.get(product.url + incident, headers=headers, timeout=10).json()
     assert (got["Name"], got["Message"]) == (INCIDENT["Name"], INCIDENT["Message"])
-    resumed = within(back + 30, lambda: set(db.checks(restarted_at)) >= set(monitors))
+    resumed = within(back + 30, lambda: probed(restarted_at) and recorded(restarted_at))
     print(f"after the restart every monitor was checked again in {resumed} s")
     assert resumed is not None and resumed < FREQUENCY + 5
-    now_counted = rollup_checks(db)
+    now_counted = db.rollup_checks()
     assert all(now_counted[pk] > counted[pk] for pk in monitors), (counted, now_counted)
-    assert db.counted_twice() == {}
+    assert counted_more_than_probed(db, target, monitors) == {}
     product.assert_alive()
     assert product.pids() == pids

@@ -18,7 +18,6 @@ import requests
 from tests.product_processes import (  # noqa: F401
     CountingTarget,
     Product,
-    Reader,
     collected_static_fixture,
     product_env,
     within,
@@ -69,9 +68,12 @@ def back(supervisor: int, victim: str, killed: int):
     return lambda: roles(supervisor).get(victim) not in (None, killed)
 
 
-def unchecked(db: Reader, monitors: list[int], killed_at: datetime, ready_at: datetime):
-    """Monitors not checked within an interval and a tick of ``ready_at``."""
-    until, checks = ready_at + timedelta(seconds=FREQUENCY + TICK), db.checks()
+def unchecked(
+    target: CountingTarget, monitors: list[int], killed_at: datetime, ready_at: datetime
+) -> list[int]:
+    """Monitors not checked (the target not asked) since ``killed_at`` within
+    an interval and a tick of ``ready_at``."""
+    until, checks = ready_at + timedelta(seconds=FREQUENCY + TICK), target.checks(monitors)
     return [pk for pk in monitors if not any(killed_at < at <= until for at in checks.get(pk, []))]
 
 
@@ -94,10 +96,10 @@ def test_each_process_of_make_run_killed_in_turn_comes_back_by_itself(tmp_path, 
         product.install(collected_static)
         base = product.start_run_all()
         supervisor = product.processes["run-all"].pid
-        db = Reader(f"sqlite:///{tmp_path / 'db.sqlite3'}")
         product.wait_for_dispatch("run-all", timeout=90)
         monitors = product.create_monitors(target.urls(4), FREQUENCY)
-        assert within(time.monotonic() + 60, lambda: set(db.checks()) >= set(monitors))
+        checked = lambda: set(target.checks(monitors)) >= set(monitors)  # noqa: E731
+        assert within(time.monotonic() + 60, checked)
         assert within(time.monotonic() + 30, lambda: len(roles(supervisor)) == 5), roles(supervisor)
 
         for victim in ["web worker", "web", "main", "probes", "beat"]:
@@ -112,7 +114,7 @@ def test_each_process_of_make_run_killed_in_turn_comes_back_by_itself(tmp_path, 
                 assert booted is not None, f"{victim} did not get ready again"
                 ready_at = datetime.now(UTC)
                 time.sleep(FREQUENCY + TICK + 1)
-                assert unchecked(db, monitors, killed_at, ready_at) == [], f"{victim} back"
+                assert unchecked(target, monitors, killed_at, ready_at) == [], f"{victim} back"
                 print(f"{victim}: running again {(ready_at - killed_at).total_seconds():.1f} s "
                       "after the kill")  # fmt: skip
             now = roles(supervisor)

@@ -5,11 +5,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from core import pagecache
 from maintenance.models import ScheduledMaintenance
 from monitors import recording
-from monitors.models import CheckResult, DailyRollup, HourlyRollup, LocationResult, Monitor
+from monitors.models import (
+    CheckTally,
+    DailyRollup,
+    FailedCheck,
+    HourlyRollup,
+    LocationResult,
+    Monitor,
+)
 from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
 
@@ -45,7 +53,7 @@ def test_a_batch_writes_results_rollups_and_the_monitor_in_a_fixed_number_of_que
     with django_assert_max_num_queries(12) as many_queries:
         record("USE", [outcome(m, T0) for m in many])
     assert len(many_queries.captured_queries) == len(few_queries.captured_queries)
-    assert CheckResult.objects.count() == 63
+    assert sum(HourlyRollup.objects.values_list("checks", flat=True)) == 63
     monitor = Monitor.objects.get(pk=many[0].pk)
     assert (monitor.status, monitor.last_response_ms) == ("up", 40)
     assert monitor.last_check == T0 + timedelta(milliseconds=3)
@@ -74,7 +82,7 @@ def test_a_redelivered_batch_is_not_counted_twice(make_monitor):
     batch = [outcome(m, T0) for m in monitors]
     assert record("USE", batch) == 3
     assert record("USE", batch) == 0
-    assert CheckResult.objects.count() == 3
+    assert CheckTally.objects.get().checks == 3
     assert rollup(HourlyRollup, monitors[0]) == [(1, 1, 40, 40)]
 
 
@@ -96,7 +104,7 @@ def test_checks_during_maintenance_are_kept_but_not_counted(make_monitor):
     monitor = make_monitor()
     ScheduledMaintenance.objects.create(name="Upgrade", starts_at=T0).monitors.add(monitor)
     record("USE", [outcome(monitor, T0 + timedelta(minutes=5), FAIL)])
-    assert CheckResult.objects.filter(monitor=monitor).count() == 1
+    assert FailedCheck.objects.filter(monitor=monitor).count() == 1
     assert rollup(HourlyRollup, monitor) == [] and rollup(DailyRollup, monitor) == []
     monitor.refresh_from_db()
     assert monitor.status == "maintenance"
@@ -138,15 +146,18 @@ def test_results_of_monitors_deleted_meanwhile_are_dropped(make_monitor):
 
 
 @pytest.mark.django_db
-def test_pruning_drops_raw_results_after_the_retention_and_keeps_daily_rollups(
+def test_pruning_drops_failed_checks_after_the_retention_and_keeps_daily_rollups(
     make_monitor, settings
 ):
     settings.RESULT_RETENTION_DAYS = 7
     monitor = make_monitor()
     for days in (100, 40, 8, 6, 0):
-        record("USE", [outcome(monitor, T0 - timedelta(days=days))])
-    assert recording.prune(T0) == {"results": 3, "hourly_rollups": 1, "hourly_rollups_merged": 1}
-    kept = CheckResult.objects.values_list("checked_at", flat=True)
+        record("USE", [outcome(monitor, T0 - timedelta(days=days), FAIL)])
+        record("USE", [outcome(monitor, T0 - timedelta(days=days, seconds=-30))])
+    assert recording.prune(T0) == {
+        "failed_checks": 3, "tallies": 0, "hourly_rollups": 1, "hourly_rollups_merged": 1
+    }  # fmt: skip
+    kept = FailedCheck.objects.values_list("checked_at", flat=True)
     assert sorted(round((T0 - at) / timedelta(days=1)) for at in kept) == [0, 6]
     assert HourlyRollup.objects.filter(monitor=monitor).count() == 4  # 40 days ago: its day's
     assert DailyRollup.objects.filter(monitor=monitor).count() == 5
@@ -217,10 +228,64 @@ def test_concurrent_workers_never_lose_a_count(make_monitor):
 def test_tables_written_on_every_check_keep_no_index_the_others_cover():
     """Each index is one more write per check: the monitor's own foreign-key
     index is left out where an index or unique key starts with the monitor."""
-    tables = [m._meta.db_table for m in (CheckResult, HourlyRollup, DailyRollup, LocationResult)]
+    tables = [m._meta.db_table for m in (FailedCheck, HourlyRollup, DailyRollup, LocationResult)]
     with connection.cursor() as cursor:
         for table in tables:
             constraints = connection.introspection.get_constraints(cursor, table)
             indexed = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
             assert ["monitor_id"] not in indexed, table
             assert any(columns[0] == "monitor_id" for columns in indexed), table
+
+
+@pytest.mark.django_db
+def test_successful_checks_are_counted_not_kept_one_by_one(make_monitor):
+    monitor = make_monitor()
+    for seconds in (0, 30, 60):
+        record("USE", [outcome(monitor, T0 + timedelta(seconds=seconds))])
+    assert not FailedCheck.objects.exists()
+    assert rollup(HourlyRollup, monitor) == [(3, 3, 120, 40)]
+
+
+@pytest.mark.django_db
+def test_failed_checks_in_a_row_with_the_same_error_are_kept_as_one_run(make_monitor):
+    monitor = make_monitor(locations="USE,UK")
+    refused = ProbeResult.down("connection refused")
+    at = [T0 + timedelta(seconds=30 * n) for n in range(8)]
+    for when, result in zip(at, [FAIL, FAIL, FAIL, refused, OK, FAIL], strict=False):
+        record("USE", [outcome(monitor, when, result)])
+    record("UK", [outcome(monitor, at[6], FAIL)])
+    record("UK", [outcome(monitor, at[7], FAIL)])
+    runs = list(
+        FailedCheck.objects.order_by("location", "checked_at").values_list(
+            "location", "checked_at", "last_checked_at", "checks", "error"
+        )
+    )
+    ms = timedelta(milliseconds=3)
+    assert runs == [
+        ("UK", at[6] + ms, at[7] + ms, 2, FAIL.reason),
+        ("USE", at[0] + ms, at[2] + ms, 3, FAIL.reason),
+        ("USE", at[3] + ms, at[3] + ms, 1, "connection refused"),
+        ("USE", at[5] + ms, at[5] + ms, 1, FAIL.reason),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_redelivered_failure_does_not_lengthen_its_run(make_monitor):
+    monitor = make_monitor()
+    batch = [outcome(monitor, T0, FAIL)]
+    record("USE", batch)
+    record("USE", batch)
+    assert FailedCheck.objects.get().checks == 1
+
+
+@pytest.mark.django_db
+def test_the_engine_reports_the_checks_it_recorded_per_second(make_monitor):
+    from monitors import engine_report
+
+    monitors = [make_monitor(name=f"m{i}", locations="USE,UK") for i in range(6)]
+    now = timezone.now()
+    record("USE", [outcome(m, now - timedelta(seconds=5)) for m in monitors])
+    record("UK", [outcome(m, now - timedelta(seconds=5)) for m in monitors[:3]])
+    health = engine_report.health(now)
+    elapsed = (now - now.replace(second=0, microsecond=0)).total_seconds() + 60
+    assert health.checks_per_second == pytest.approx(9 / elapsed)

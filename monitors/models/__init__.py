@@ -1,12 +1,13 @@
 from monitors.models.category import Category
-from monitors.models.engine import Heartbeat, LocationResult
-from monitors.models.history import CheckResult, DailyRollup, HourlyRollup, StatusEvent
+from monitors.models.engine import CheckTally, Heartbeat, LocationResult
+from monitors.models.history import DailyRollup, FailedCheck, HourlyRollup, StatusEvent
 from monitors.models.monitor import Monitor
 
 __all__ = [
     "Category",
-    "CheckResult",
+    "CheckTally",
     "DailyRollup",
+    "FailedCheck",
     "Heartbeat",
     "HourlyRollup",
     "LocationResult",

@@ -1,4 +1,4 @@
-"""What happened to a monitor over time: raw results (kept for a retention),
+"""What happened to a monitor over time: failed checks (kept for a retention),
 hourly rollups per location (the cockpit's response-time charts, the 24-hour
 uptime), daily rollups per monitor (the 90-day bars and uptime figures) and
 status changes (for incidents, alerts and the page)."""
@@ -10,27 +10,36 @@ from django.utils.translation import gettext_lazy as _
 from core import enums
 
 
-class CheckResult(models.Model):
+class FailedCheck(models.Model):
+    """A failed check, or a run of failed checks in a row from one location
+    with the same error: ``checks`` of them, the first at ``checked_at``, the
+    latest at ``last_checked_at`` (with its response time). Successful checks
+    are only counted, in the rollups: nothing reads them one by one, and a
+    row per check was most of what the database wrote and kept. A run keeps
+    a monitor that is down for days to a few rows."""
+
     # No index of its own: (monitor, checked_at) below serves every lookup by
-    # monitor, and each index is one more write on every check.
+    # monitor, and each index is one more write on every new run.
     monitor = models.ForeignKey(
-        "monitors.Monitor", on_delete=models.CASCADE, related_name="results", db_index=False
+        "monitors.Monitor", on_delete=models.CASCADE, related_name="failures", db_index=False
     )
     location = models.CharField(max_length=8, choices=enums.Location.choices)
-    checked_at = models.DateTimeField()
-    ok = models.BooleanField()
+    checked_at = models.DateTimeField(help_text=_("When the first check of the run started."))
+    last_checked_at = models.DateTimeField(help_text=_("When its latest check started."))
+    checks = models.PositiveIntegerField(default=1)
     response_ms = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("check result")
+        verbose_name = _("failed check")
         indexes = [
             models.Index(fields=["monitor", "checked_at"], name="result_monitor_time_idx"),
-            models.Index(fields=["checked_at"], name="result_time_idx"),  # pruning
         ]
 
     def __str__(self) -> str:
-        return f"{self.monitor_id} {self.location} {self.checked_at:%Y-%m-%d %H:%M:%S}: {self.ok}"
+        return (
+            f"{self.monitor_id} {self.location} {self.checked_at:%Y-%m-%d %H:%M:%S}: {self.error}"
+        )
 
 
 class Rollup(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from monitors import performance
-from monitors.models import CheckResult, LocationResult, Monitor, StatusEvent
+from monitors.models import FailedCheck, LocationResult, Monitor, StatusEvent
 from statuspage.cockpit import charts
 from statuspage.cockpit.site import CockpitSite, render
 
@@ -41,7 +41,7 @@ def detail(site: CockpitSite, request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     spans = performance.spans(monitor.pk, now, monitor.location_codes)
     events = StatusEvent.objects.filter(monitor=monitor).order_by("-at", "-id")[:SHOWN]
-    failures = CheckResult.objects.filter(monitor=monitor, ok=False).order_by("-checked_at")
+    failures = FailedCheck.objects.filter(monitor=monitor).order_by("-last_checked_at", "-id")
     cert_days = (monitor.cert_expires_at - now).days if monitor.cert_expires_at else None
     return render(
         site, request, "admin/cockpit/monitor_detail.html",
