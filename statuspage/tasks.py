@@ -25,7 +25,11 @@ def warm_page() -> None:
     now = timezone.now()
     for page in list(StatusPage.objects.all()) or [fallback_page()]:
         layout = layout_of(page)
-        shown = [m for m in page_monitors(("id", "category_id"), layout) if layout.shows(m)]
+        shown = [
+            m
+            for m in page_monitors(("id", "category_id"), layout).prefetch_related(None)
+            if layout.shows(m)
+        ]
         ids = [m.pk for m in shown]
         members: dict[int, list[int]] = defaultdict(list)
         for monitor in shown:

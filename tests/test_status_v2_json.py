@@ -231,4 +231,4 @@ def test_every_endpoint_runs_a_fixed_number_of_queries(
         with CaptureQueriesContext(connection) as queries:
             get(https_client, endpoint)
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 10
+    assert counts[0] == counts[1] <= 11  # the monitors' categories: one query, not a join

@@ -117,7 +117,10 @@ def monitor_badge(request: HttpRequest, pk: int) -> HttpResponse:
 def category_badge(request: HttpRequest, pk: int) -> HttpResponse:
     layout = page_of(request).layout
     category = Category.objects.filter(pk=pk).first()
-    monitors = list(page_monitors(PAGE_FIELDS, layout).filter(category_id=pk))
+    # Its monitors' states only: the category is at hand, not prefetched again.
+    monitors = list(
+        page_monitors(PAGE_FIELDS, layout).filter(category_id=pk).prefetch_related(None)
+    )
     # A category the page shows, as a whole or by some of its monitors (those count).
     if category is None or not (layout.everything or pk in layout.categories or monitors):
         raise Http404(gettext("No such category"))
