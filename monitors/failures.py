@@ -82,7 +82,7 @@ class Runs:
         )
         return {
             monitor_id: (pk, checks)
-            for pk, monitor_id, checks in FailedCheck.objects.filter(pk__in=list(ids)).values_list(
+            for pk, monitor_id, checks in FailedCheck.objects.filter(pk__in=ids).values_list(
                 "pk", "monitor_id", "checks"
             )
         }

@@ -48,7 +48,7 @@ def tick(now: datetime) -> list[int]:
     return ids
 
 
-def probe_and_record(monitor: Monitor, at: datetime, *, ssl_context=True) -> Monitor:
+def probe_and_record(monitor: Monitor, at: datetime, *, ssl_context=None) -> Monitor:
     """One check of an HTTP(S) monitor by the probe engine's own probe,
     recorded by its own recorder as if taken at ``at``; the monitor reloaded."""
 

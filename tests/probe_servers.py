@@ -145,9 +145,10 @@ def closed_port() -> int:
 
 
 class FixedReplyServer:
-    """Reads a request, sends ``reply`` as it is, and hangs up."""
+    """Reads a request, sends ``reply`` as it is, and hangs up; with no
+    reply, accepts each connection and closes it at once, without a word."""
 
-    def __init__(self, reply: bytes) -> None:
+    def __init__(self, reply: bytes | None) -> None:
         self.reply = reply
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
@@ -161,42 +162,32 @@ class FixedReplyServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 return
-            with conn:
-                conn.settimeout(5)
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    request += data
-                conn.sendall(self.reply)
+            with conn, contextlib.suppress(OSError):  # a client that gave up
+                if self.reply is not None:
+                    self._answer(conn, self.reply)
 
-    def close(self) -> None:
-        self._sock.close()
-
-
-class HangUpServer:
-    """Accepts TCP connections and closes them at once, without a word."""
-
-    def __init__(self) -> None:
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(16)
-        self.port = self._sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            conn.close()
+    @staticmethod
+    def _answer(conn: socket.socket, reply: bytes) -> None:
+        conn.settimeout(5)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            data = conn.recv(65536)
+            if not data:
+                break
+            request += data
+        conn.sendall(reply)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
         self._sock.close()
+
+
+class HangUpServer(FixedReplyServer):
+    """Accepts TCP connections and closes them at once, without a word."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
 
 
 class FullBacklog:

@@ -46,7 +46,7 @@ def monitor(target: str, **fields) -> Monitor:
     return Monitor(protocol=Protocol.HTTP, target=target, **{"timeout": 5, **fields})
 
 
-def probe(target: str, *, resolver=None, ssl_context=True, **fields):
+def probe(target: str, *, resolver=None, ssl_context=None, **fields):
     async def run():
         session = http.new_session(**({"resolver": resolver} if resolver else {}))
         return await http.check(monitor(target, **fields), session, ssl_context=ssl_context)

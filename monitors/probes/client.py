@@ -185,7 +185,7 @@ class Client:
 
     async def _exchange(
         self, url: str, method: str, headers: dict[str, str], body: bytes | None,
-        ssl_context: ssl.SSLContext | bool, body_limit: int,
+        ssl_context: ssl.SSLContext | None, body_limit: int,
     ) -> Response:  # fmt: skip
         try:
             parts = urlsplit(url)
@@ -216,7 +216,7 @@ class Client:
         request = head.encode("latin-1", errors="replace") + b"\r\n" + (body or b"")
         context = None
         if secure:
-            context = ssl_context if isinstance(ssl_context, ssl.SSLContext) else _default_tls()
+            context = ssl_context or _default_tls()
         sock = await self._connect(host, port)
         exchange = _Exchange(request, body_limit)
         try:
@@ -243,10 +243,11 @@ class Client:
     async def request(
         self, method: str, url: str, *, headers: dict[str, str] | None = None,
         body: bytes | None = None, allow_redirects: bool = True,
-        ssl_context: ssl.SSLContext | bool = True, body_limit: int = 0,
+        ssl_context: ssl.SSLContext | None = None, body_limit: int = 0,
     ) -> Response:  # fmt: skip
         """The response to ``url`` (after redirects, when allowed), with up to
-        ``body_limit`` bytes of its body, decompressed."""
+        ``body_limit`` bytes of its body, decompressed. ``ssl_context`` None:
+        the system's trust store."""
         headers = dict(headers or {})
         for _ in range(MAX_REDIRECTS + 1):
             response = await self._exchange(url, method, headers, body, ssl_context, body_limit)

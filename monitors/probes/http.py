@@ -87,7 +87,7 @@ def _request(monitor: Any) -> dict[str, Any]:
 
 
 async def check(
-    monitor: Any, session: Client, *, ssl_context: ssl.SSLContext | bool = True
+    monitor: Any, session: Client, *, ssl_context: ssl.SSLContext | None = None
 ) -> ProbeResult:
     """Request the monitor's URL: up when the status code is expected and the
     body contains the expected text (when one is set)."""
