@@ -84,7 +84,8 @@ class CodeField(serializers.ChoiceField):
         # Label each code with what it stands for, for the schema's enum descriptions.
         choices = [(code, getattr(spelling.stored(code), "label", code)) for code in spelling.codes]
         super().__init__(choices=choices, **kwargs)
-        self.error_messages["invalid_choice"] = "Must be one of: " + ", ".join(spelling.codes) + "."
+        invalid = "Must be one of: " + ", ".join(spelling.codes) + "."
+        self.error_messages = {**self.error_messages, "invalid_choice": invalid}
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):

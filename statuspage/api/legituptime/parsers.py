@@ -3,7 +3,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]
+
+# Older stubs leave out get_encoding; newer ones have it.
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined,unused-ignore]
 from rest_framework.utils import json
 
 DUPLICATE_KEY = "Given more than once in the body."
