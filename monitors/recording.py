@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from core import pagecache
 from core.enums import Protocol, Status
+from core.locations import location_codes
 from maintenance.windows import monitors_in_maintenance
 from monitors import bulk, failures, state, throughput
 from monitors.models import (
@@ -143,11 +144,34 @@ class Latest:
     error: str
 
 
+@dataclass(slots=True)
+class Watched:
+    """The monitor row as recording reads and writes it, a plain row too."""
+
+    pk: int
+    protocol: str
+    target: str
+    locations: str
+    frequency: int
+    retries: int
+    # MONITOR_FIELDS, in its order:
+    status: str
+    status_changed_at: datetime | None
+    last_check: datetime | None
+    consecutive_failures: int
+    last_response_ms: int | None
+    last_error: str
+    cert_expires_at: datetime | None
+
+
+WATCHED_COLUMNS = ("id", "protocol", "target", "locations", "frequency", "retries", *MONITOR_FIELDS)
+
+
 def _vote(row: Latest) -> state.Vote:
     return state.Vote(row.status, row.consecutive_failures, row.checked_at)
 
 
-def _previous_vote(monitor: Monitor, row: Latest | None) -> state.Vote | None:
+def _previous_vote(monitor: Watched, row: Latest | None) -> state.Vote | None:
     # A monitor reset to pending (its target was edited) starts its votes afresh.
     if row is None or (
         monitor.status == Status.PENDING
@@ -158,7 +182,7 @@ def _previous_vote(monitor: Monitor, row: Latest | None) -> state.Vote | None:
     return _vote(row)
 
 
-def _update_fields(monitor: Monitor, outcome: Outcome, votes: list[state.Vote]) -> None:
+def _update_fields(monitor: Watched, outcome: Outcome, votes: list[state.Vote]) -> None:
     result = outcome.result
     if monitor.last_check is None or outcome.started_at > monitor.last_check:
         monitor.last_check = outcome.started_at
@@ -181,7 +205,7 @@ class _Writes:
         self.locations: list[Latest] = []
         self.failures = failures.Runs(location)
         self.events: list[StatusEvent] = []
-        self.monitors: list[Monitor] = []
+        self.monitors: list[Watched] = []
         self.hourly: dict[tuple[int, datetime, str], RollupSums] = {}
         self.daily: dict[tuple[int, date], RollupSums] = {}
 
@@ -210,13 +234,13 @@ class _Writes:
 
 
 def _record_one(
-    monitor: Monitor, location: str, outcome: Outcome,
+    monitor: Watched, location: str, outcome: Outcome,
     rows: dict[tuple[int, str], Latest], in_maintenance: bool,
     now: datetime, writes: _Writes,
 ) -> None:  # fmt: skip
     """One result: the location's vote, the monitor's status and the counts.
     ``rows`` holds the monitors' latest results by (monitor id, location)."""
-    result, codes = outcome.result, monitor.location_codes
+    result, codes = outcome.result, location_codes(monitor.locations)
     previous = rows.get((monitor.pk, location))
     vote = state.next_vote(
         _previous_vote(monitor, previous), result, monitor.retries, outcome.started_at
@@ -260,12 +284,13 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         # Locked before the votes are read, so they include the votes of a
         # batch recorded meanwhile for another location (two locations' down
         # votes at the same slot must make a majority).
-        monitors = list(
-            Monitor.objects.select_for_update()
+        monitors = [
+            Watched(*values)
+            for values in Monitor.objects.select_for_update()
             .filter(bulk.among(by_monitor))
             .order_by("pk")
-            .only("id", "protocol", "target", "locations", "frequency", "retries", *MONITOR_FIELDS)
-        )
+            .values_list(*WATCHED_COLUMNS)
+        ]
         latest = LocationResult.objects.filter(bulk.among(by_monitor, "monitor_id"))
         rows = {
             (values[0], values[1]): Latest(*values)
@@ -273,7 +298,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         }
         for monitor in monitors:
             outcome, previous = by_monitor[monitor.pk], rows.get((monitor.pk, location))
-            if location in monitor.location_codes and not (
+            if location in location_codes(monitor.locations) and not (
                 previous and previous.slot >= outcome.slot  # redelivered or overtaken
             ):
                 _record_one(monitor, location, outcome, rows, monitor.pk in covered, now, writes)

@@ -23,6 +23,7 @@ Every change is a StatusEvent written in the same transaction as the status.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Q
@@ -52,6 +53,14 @@ class Vote:
 class Change:
     to_status: str
     reason: str
+
+
+class Moving(Protocol):
+    """A monitor whose status moves: a Monitor, or recording's plain row."""
+
+    pk: int
+    status: str
+    status_changed_at: datetime | None
 
 
 def next_vote(previous: Vote | None, result: ProbeResult, retries: int, at: datetime) -> Vote:
@@ -101,10 +110,10 @@ def decide(
     return Change(verdict, reason)
 
 
-def apply(monitor: Monitor, change: Change, at: datetime) -> StatusEvent:
+def apply(monitor: Moving, change: Change, at: datetime) -> StatusEvent:
     """Move ``monitor`` (in memory) and return the event to save with it."""
     event = StatusEvent(
-        monitor=monitor, at=at, from_status=monitor.status, to_status=change.to_status,
+        monitor_id=monitor.pk, at=at, from_status=monitor.status, to_status=change.to_status,
         reason=change.reason[:500],
     )  # fmt: skip
     monitor.status, monitor.status_changed_at = change.to_status, at

@@ -25,15 +25,12 @@ from django.utils import timezone
 from core.locations import probe_queue
 from monitors import bulk, heartbeats, recording, scheduling, state, telemetry
 from monitors.models import LocationResult, Monitor
-from monitors.probes import spacing
+from monitors.probes import spacing, spec
 from monitors.probes.runner import Job, Outcome, shared_loop
+from monitors.probes.spec import ProbeSpec
 
 logger = logging.getLogger(__name__)
 
-PROBE_FIELDS = [
-    "id", "protocol", "target", "port", "timeout", "allow_redirects", "expected_status_codes",
-    "http_body", "http_headers", "expected_body", "frequency",
-]  # fmt: skip
 # A check starting later than this after its slot is worth a warning.
 LATE_WARNING_SECONDS = 2.0
 _last_late_warning: dict[str, float] = {}
@@ -81,7 +78,8 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     """Probe one location's batch at its slots and record the results.
     ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
-    monitors = list(Monitor.objects.filter(bulk.among(slots), is_active=True).only(*PROBE_FIELDS))
+    active = Monitor.objects.filter(bulk.among(slots), is_active=True)
+    monitors = [ProbeSpec(*row) for row in active.values_list(*spec.COLUMNS)]
     monitors = _not_checked_lately(location, monitors, slots)
     jobs = []
     for monitor in monitors:
@@ -93,13 +91,13 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     return recording.record(location, outcomes)
 
 
-def _step(monitor: Monitor) -> timedelta:
+def _step(monitor: ProbeSpec) -> timedelta:
     return timedelta(seconds=max(monitor.frequency, scheduling.MIN_FREQUENCY))
 
 
 def _not_checked_lately(
-    location: str, monitors: list[Monitor], slots: dict[int, datetime]
-) -> list[Monitor]:
+    location: str, monitors: list[ProbeSpec], slots: dict[int, datetime]
+) -> list[ProbeSpec]:
     """``spacing``'s rule against the results recorded here, by any process:
     leave out a slot that follows a late check on the same grid. (The event
     loop applies it again at start time, for a late batch still running in

@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from core import metrics
-from monitors.models import Monitor
 from monitors.probes.runner import Outcome
+from monitors.probes.spec import ProbeSpec
 
 
-def count_batch(location: str, monitors: Sequence[Monitor], outcomes: Sequence[Outcome]) -> None:
+def count_batch(location: str, monitors: Sequence[ProbeSpec], outcomes: Sequence[Outcome]) -> None:
     """``outcomes`` of one batch probed from ``location``; ``monitors`` with their
     ``protocol``, to label the checks by it."""
     protocols = {m.pk: m.protocol for m in monitors}

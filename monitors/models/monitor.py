@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import enums
 from core.locations import location_codes
+from monitors.probes import spec
 
 # What the probe engine writes. Staff and API saves leave these alone, so an
 # edit never overwrites a status recorded while the form was open.
@@ -54,7 +55,9 @@ class Monitor(models.Model):
     frequency = models.PositiveIntegerField(
         _("check every"), choices=enums.CHECK_FREQUENCY_CHOICES, default=60
     )
-    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    # No index of its own: monitor_due_idx starts with it (every index is one
+    # more write for each claim, which moves next_check_at).
+    is_active = models.BooleanField(_("active"), default=True)
     resend_every = models.PositiveIntegerField(
         _("resend alerts every"), choices=enums.RESEND_FREQUENCY_CHOICES, default=0
     )
@@ -76,6 +79,7 @@ class Monitor(models.Model):
     category = models.ForeignKey(
         "monitors.Category", verbose_name=_("category"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="monitors",
+        db_index=False,  # monitor_category_idx starts with it
     )  # fmt: skip
 
     # What the probes found.
@@ -143,6 +147,4 @@ class Monitor(models.Model):
     @property
     def expected_codes(self) -> set[int]:
         """The status codes that count as up (blank: 200-299)."""
-        if not self.expected_status_codes.strip():
-            return set(range(200, 300))
-        return {int(c) for c in self.expected_status_codes.split(",") if c.strip()}
+        return spec.expected_codes(self.expected_status_codes)
