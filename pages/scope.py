@@ -9,7 +9,7 @@ nothing says which product or brand it is about."""
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -19,6 +19,18 @@ from monitors.models import Monitor
 from pages.models import PageCategory, PageMonitor, StatusPage
 
 Affecting = TypeVar("Affecting", Incident, ScheduledMaintenance)
+
+
+class Placed(Protocol):
+    """A monitor as a layout places it: a Monitor or a plain row."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def category_id(self) -> int | None: ...
+
+
+P = TypeVar("P", bound=Placed)
 
 LAST = 2**31  # after every chosen entry
 
@@ -33,7 +45,7 @@ class Layout:
     categories: dict[int, int] = field(default_factory=dict)  # category id: position
     monitors: dict[int, int] = field(default_factory=dict)  # monitor id: position
 
-    def shows(self, monitor: Monitor) -> bool:
+    def shows(self, monitor: Placed) -> bool:
         return (
             self.everything
             or monitor.pk in self.monitors
@@ -46,7 +58,7 @@ class Layout:
             return Q()
         return Q(category_id__in=list(self.categories)) | Q(pk__in=list(self.monitors))
 
-    def position(self, monitor: Monitor) -> int:
+    def position(self, monitor: Placed) -> int:
         """Where the monitor's entry comes; monitors of one entry keep the display order."""
         if self.everything:
             return 0
@@ -55,7 +67,7 @@ class Layout:
             self.categories.get(monitor.category_id, LAST) if monitor.category_id else LAST,
         )
 
-    def ordered(self, monitors: Iterable[Monitor]) -> list[Monitor]:
+    def ordered(self, monitors: Iterable[P]) -> list[P]:
         """``monitors`` (in display order) in the page's order: a stable sort by entry."""
         return sorted((m for m in monitors if self.shows(m)), key=self.position)
 

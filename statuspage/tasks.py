@@ -12,7 +12,7 @@ from pages.models import StatusPage
 from pages.resolve import fallback_page
 from pages.scope import layout_of
 from statuspage.page.bars import build_bars
-from statuspage.public.current import page_monitors
+from statuspage.public.shown import shown_queryset
 
 
 @shared_task(
@@ -25,11 +25,7 @@ def warm_page() -> None:
     now = timezone.now()
     for page in list(StatusPage.objects.all()) or [fallback_page()]:
         layout = layout_of(page)
-        shown = [
-            m
-            for m in page_monitors(("id", "category_id"), layout).prefetch_related(None)
-            if layout.shows(m)
-        ]
+        shown = [m for m in shown_queryset(layout).only("id", "category_id") if layout.shows(m)]
         ids = [m.pk for m in shown]
         members: dict[int, list[int]] = defaultdict(list)
         for monitor in shown:

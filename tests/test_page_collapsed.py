@@ -120,7 +120,7 @@ def test_the_page_stays_small_whatever_the_number_of_monitors(https_client, flee
 def test_the_large_page_runs_a_fixed_number_of_queries(
     https_client, fleet, django_assert_num_queries, page_cache
 ):
-    with django_assert_num_queries(9) as first:
+    with django_assert_num_queries(10) as first:
         get(https_client, "/")
     Monitor.objects.bulk_create(
         Monitor(name=f"More {n}", protocol="http", target="https://x.test/",

@@ -116,7 +116,7 @@ def test_a_page_never_checked_says_so_and_a_silent_engine_still_shows(https_clie
 def test_an_empty_page_claims_nothing_and_runs_no_heartbeat_query(
     https_client, django_assert_num_queries
 ):
-    with django_assert_num_queries(5):  # no monitors: no bars, no heartbeat
+    with django_assert_num_queries(5):  # no monitors: no bars, no heartbeat, no check times
         assert "checks are delayed" not in https_client.get("/").content.decode()
 
 

@@ -200,13 +200,14 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_it_shows(
     seed_page(*size)
     page_cache.clear()
     # The first of the day: the settled days' rollups too, and which page it is.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         html = page(https_client)
     assert "Monitor 0-0" in html
     pagecache.invalidate()
-    # Nine (the categories apart from their monitors), beat's last dispatch for
-    # the freshness, and the page (every page's change).
-    with django_assert_num_queries(11):
+    # Ten (the categories apart from their monitors, their newest check summed
+    # up in SQL), beat's last dispatch for the freshness, and the page (every
+    # page's change).
+    with django_assert_num_queries(12):
         page(https_client)
 
 

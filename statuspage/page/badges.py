@@ -4,6 +4,7 @@ right, coloured and in words. Cached briefly by browsers and proxies."""
 
 from collections import defaultdict
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
@@ -15,8 +16,8 @@ from monitors.models import Category, Monitor
 from statuspage.page.bars import format_percent, level
 from statuspage.page.xmltext import xml_text
 from statuspage.public.cache import public_response
-from statuspage.public.current import PAGE_FIELDS, page_monitors
 from statuspage.public.onpage import on_page, page_of
+from statuspage.public.shown import PAGE_FIELDS, shown_queryset
 from statuspage.public.states import ComponentState, component_state, worst
 
 MAX_LABEL = 40
@@ -118,9 +119,7 @@ def category_badge(request: HttpRequest, pk: int) -> HttpResponse:
     layout = page_of(request).layout
     category = Category.objects.filter(pk=pk).first()
     # Its monitors' states only: the category is at hand, not prefetched again.
-    monitors = list(
-        page_monitors(PAGE_FIELDS, layout).filter(category_id=pk).prefetch_related(None)
-    )
+    monitors = list(shown_queryset(layout, Q(category_id=pk)).only(*PAGE_FIELDS))
     # A category the page shows, as a whole or by some of its monitors (those count).
     if category is None or not (layout.everything or pk in layout.categories or monitors):
         raise Http404(gettext("No such category"))

@@ -1,4 +1,4 @@
-"""What the front page shows, built in a fixed number of queries: nine, ten
+"""What the front page shows, built in a fixed number of queries: ten, eleven
 on the first render of a day in a language (see bars.py)."""
 
 from dataclasses import dataclass
@@ -23,7 +23,8 @@ from statuspage.page.bars import DAYS, Bars, build_bars
 from statuspage.page.freshness import assess
 from statuspage.page.rows import Row, group_bars_html, rows_html
 from statuspage.public import cache
-from statuspage.public.current import PAGE_FIELDS, Current, load_current, recent_or_open
+from statuspage.public.current import Current, load_current, recent_or_open
+from statuspage.public.shown import PAGE_FIELDS
 from statuspage.public.states import ComponentState
 
 OTHER = "other"  # the address of the monitors without a category
@@ -108,13 +109,13 @@ def index_context(on: OnPage, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     since = history.start_of(today - timedelta(days=history.FRONT_PAGE_DAYS - 1))
-    current = load_current(now, recent_or_open(since), PAGE_FIELDS, on.layout)  # six queries
+    current = load_current(now, recent_or_open(since), PAGE_FIELDS, on.layout)  # seven queries
     page = on.page
     sections = sections_of(current, page, today, now)  # two
     resolved = [i for i in current.incidents if not i.is_active]
     dispatched = heartbeats.last_dispatch() if current.monitors else None  # one
     return {
-        "freshness": assess(current.monitors, dispatched, now),
+        "freshness": assess(current.checked, dispatched, now),
         "now": now,
         "current": current,
         "overall": current.overall,
@@ -127,18 +128,18 @@ def index_context(on: OnPage, now: datetime | None = None) -> dict[str, Any]:
 
 def group_context(on: OnPage, key: str, now: datetime | None = None) -> dict[str, Any] | None:
     """One category of the page with every row (what a collapsed category
-    opens to); None when the page shows none of it. Nine queries."""
+    opens to); None when the page shows none of it. Ten queries."""
     if key != OTHER and not key.isdigit():
         return None
     now = now or timezone.now()
     within = Q(category__isnull=True) if key == OTHER else Q(category_id=int(key))
-    current = load_current(now, None, PAGE_FIELDS, on.layout, within)  # six
+    current = load_current(now, None, PAGE_FIELDS, on.layout, within)  # seven
     if not current.monitors:
         return None
     sections = sections_of(current, on.page, timezone.localdate(now), now, collapse=False)
     dispatched = heartbeats.last_dispatch()
     return {
-        "freshness": assess(current.monitors, dispatched, now),
+        "freshness": assess(current.checked, dispatched, now),
         "sections": sections,
         "bar_days": DAYS,
         "show_bars": on.page.show_bars,

@@ -12,12 +12,11 @@ counts from the monitors' creation, so an engine that never ran is caught too.
 page cache keeps a render no longer than that (see views.py), so a cached
 page never goes on saying "all good" after the engine stopped."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitors import heartbeats
-from monitors.models import Monitor
+from statuspage.public.shown import Checked
 
 INTERVALS = 2  # results missing for this many intervals: the checks are delayed
 
@@ -29,16 +28,15 @@ class Freshness:
     stale_at: datetime | None  # when this turns delayed if no result comes; None: never
 
 
-def assess(monitors: Iterable[Monitor], last_dispatch: datetime | None, now: datetime) -> Freshness:
-    """``monitors``: those the page shows, with ``last_check``, ``frequency`` and
-    ``created_at`` loaded; ``last_dispatch``: beat's (None when it never ran or
-    heartbeats are not recorded yet: then the results alone decide)."""
-    shown = list(monitors)
-    if not shown:
+def assess(checked: Checked, last_dispatch: datetime | None, now: datetime) -> Freshness:
+    """``checked``: of the monitors the page shows; ``last_dispatch``: beat's
+    (None when it never ran or heartbeats are not recorded yet: then the
+    results alone decide)."""
+    if checked.first_created is None or checked.shortest_interval is None:
         return Freshness(None, False, None)  # nothing is claimed, nothing can be stale
-    checked_at = max((m.last_check for m in shown if m.last_check), default=None)
-    since = checked_at or min(m.created_at for m in shown)
-    deadlines = [since + timedelta(seconds=INTERVALS * min(m.frequency for m in shown))]
+    checked_at = checked.newest
+    since = checked_at or checked.first_created
+    deadlines = [since + timedelta(seconds=INTERVALS * checked.shortest_interval)]
     if last_dispatch is not None:
         deadlines.append(last_dispatch + heartbeats.DISPATCH_SILENT_AFTER)
     stale_at = min(deadlines)

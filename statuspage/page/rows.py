@@ -8,8 +8,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from monitors.models import Monitor
 from statuspage.page.bars import DAYS, Bars
+from statuspage.public.shown import Shown
 from statuspage.public.states import ComponentState
 
 STATE = (
@@ -32,7 +32,7 @@ RESPONSE = '<span class="rtime" title="{label}">{time}</span>'
 
 @dataclass(frozen=True)
 class Row:
-    monitor: Monitor
+    monitor: Shown
     state: ComponentState
     bars: Bars | None  # None: the page shows no uptime bars
 
@@ -42,7 +42,7 @@ def state_html(state: ComponentState) -> SafeString:
     return mark_safe(STATE.format(code=escape(state.value), label=escape(state.label)))  # noqa: S308
 
 
-def _response_html(monitor: Monitor, label: str) -> str:
+def _response_html(monitor: Shown, label: str) -> str:
     """The last check's response time, e.g. "182 ms" (nothing before the first)."""
     ms = monitor.last_response_ms
     if ms is None:
@@ -67,7 +67,7 @@ def group_bars_html(bars: Bars, name: str) -> SafeString:
 
 def rows_html(rows: list[Row], response_times: bool = False) -> SafeString:
     """The rows; with ``response_times``, each with its last response time
-    (Monitor.last_response_ms loaded: statuspage/public/current.py's PAGE_FIELDS)."""
+    (Monitor.last_response_ms loaded: statuspage/public/shown.py's PAGE_FIELDS)."""
     far, near, today = _scale()
     states = {state: state_html(state) for state in ComponentState}
     bars_label = gettext("Daily uptime of %(name)s")

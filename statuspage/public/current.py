@@ -17,34 +17,16 @@ from maintenance.models import ScheduledMaintenance
 from maintenance.windows import upcoming_windows
 from monitors.models import Category, Monitor
 from pages.scope import Layout
-from statuspage.public.states import ComponentState, Overall, component_state, overall_state, worst
-
-# What the page shows of a monitor; the API v2 also gives its times. A field
-# left out here and read later costs a query per monitor.
-# The page's freshness (freshness.py) reads the check times and intervals.
-PAGE_FIELDS = (
-    "id", "name", "status", "category_id", "last_check", "frequency", "created_at",
-    "last_response_ms",  # shown by pages with show_response_times
+from statuspage.public.shown import (
+    API_FIELDS,
+    EVERYTHING,
+    Checked,
+    Shown,
+    checked,
+    shown_monitors,
+    shown_queryset,
 )  # fmt: skip
-API_FIELDS = (*PAGE_FIELDS, "status_changed_at", "updated_at")
-CATEGORY_FIELDS = ("id", "name", "display_order")
-EVERYTHING = Layout(everything=True, is_default=True)
-
-
-def page_monitors(
-    fields: tuple[str, ...] = API_FIELDS, layout: Layout = EVERYTHING
-) -> QuerySet[Monitor]:
-    """A page's active monitors in display order: categories by display
-    order, then no category (``layout.ordered`` puts them in the page's)."""
-    # The categories are prefetched, not joined: a page's few categories as
-    # one instance each, not one per monitor (10,000 of them on a large page).
-    return (
-        Monitor.objects.active()
-        .filter(layout.monitor_q())
-        .prefetch_related(Prefetch("category", queryset=Category.objects.only(*CATEGORY_FIELDS)))
-        .only(*fields)
-        .in_display_order()
-    )
+from statuspage.public.states import ComponentState, Overall, component_state, overall_state, worst
 
 
 def incidents_with_timeline(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -84,16 +66,17 @@ class Group:
     """A category (None for the monitors without one) and its monitors."""
 
     category: Category | None
-    monitors: list[Monitor]
+    monitors: list[Shown]
     state: ComponentState
 
 
 @dataclass
 class Current:
     now: datetime
-    monitors: list[Monitor]
+    monitors: list[Shown]
     incidents: list[Incident]  # the open ones, and any others the caller asked for
     windows: list[Window]
+    checked: Checked = Checked(None, None, None)  # when the monitors were last checked
     severities: dict[int, set[str]] = field(default_factory=dict)  # of open incidents, by monitor
     states: dict[int, ComponentState] = field(default_factory=dict)
     overall: Overall = Overall.OPERATIONAL
@@ -102,7 +85,7 @@ class Current:
     def open_incidents(self) -> list[Incident]:
         return [i for i in self.incidents if i.is_active]
 
-    def state_of(self, monitor: Monitor) -> ComponentState:
+    def state_of(self, monitor: Shown | Monitor) -> ComponentState:
         """Also for monitors not on the page (an incident may name a paused one)."""
         if monitor.pk in self.states:
             return self.states[monitor.pk]
@@ -131,7 +114,7 @@ class Current:
     @property
     def checked_at(self) -> datetime | None:
         """The newest check of the monitors shown: how fresh their statuses are."""
-        return max((m.last_check for m in self.monitors if m.last_check), default=None)
+        return self.checked.newest
 
     @property
     def updated_at(self) -> datetime:
@@ -161,21 +144,23 @@ def load_current(
     layout: Layout = EVERYTHING,
     within: Q | None = None,
 ) -> Current:
-    """Six queries: monitors; incidents, their updates and monitors; maintenance
-    rows and their monitors. ``incidents`` may widen the incident query (the page
-    also wants the recently resolved ones); only the open ones count here.
-    ``fields``: the monitor fields to load (``updated_at`` needs API_FIELDS).
+    """Seven queries: monitors, their categories and their last check;
+    incidents, their updates and monitors; maintenance rows and their monitors.
+    ``incidents`` may widen the incident query (the page also wants the
+    recently resolved ones); only the open ones count here.
+    ``fields``: PAGE_FIELDS or API_FIELDS (the API v2's times).
     ``layout``: the page's monitors; its incidents and windows are theirs.
     ``within``: only these of its monitors (one category's page)."""
     now = now or timezone.now()
-    shown = page_monitors(fields, layout)
-    monitors = layout.ordered(shown.filter(within) if within is not None else shown)
+    queryset = shown_queryset(layout, within)
+    monitors = shown_monitors(queryset, fields, layout)
     wanted = open_incidents_on_page() if incidents is None else incidents
     current = Current(
         now,
         monitors,
         on_the_page(incidents_with_timeline(wanted), layout),
         maintenance_windows(now, layout),
+        checked(queryset) if monitors else Checked(None, None, None),
     )
     open_incidents = current.open_incidents
     severities: dict[int, set[str]] = defaultdict(set)

@@ -11,7 +11,7 @@ keeps the status before it (investigating at first)."""
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,6 +29,7 @@ from statuspage.api.statuspage_v2.spellings import (
 )
 from statuspage.public.current import Current, Window
 from statuspage.public.onpage import page_of
+from statuspage.public.shown import Shown
 
 Json = dict[str, Any]
 
@@ -67,17 +68,18 @@ def group_id(category_id: int | None) -> str | None:
     return None if category_id is None else f"category-{category_id}"
 
 
-def _component(monitor: Monitor, current: Current, position: int | None, page: str) -> Json:
+def _component(monitor: Shown | Monitor, current: Current, position: int | None, page: str) -> Json:
+    created = cast("datetime", monitor.created_at)  # loaded: the API v2 reads API_FIELDS
     return {
         "id": str(monitor.pk),
         "name": monitor.name,
         "status": v2_component_status(current.state_of(monitor)),
-        "created_at": iso(monitor.created_at),
+        "created_at": iso(created),
         "updated_at": iso(max(filter(None, [monitor.updated_at, monitor.status_changed_at]))),
         "position": position,
         "description": None,
         "showcase": True,
-        "start_date": monitor.created_at.date().isoformat(),
+        "start_date": created.date().isoformat(),
         "group_id": group_id(monitor.category_id),
         "page_id": page,
         "group": False,
