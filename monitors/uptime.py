@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from monitors.models import DailyRollup, HourlyRollup
@@ -103,6 +104,30 @@ def daily(
         for cell in cells.split(","):
             day, checks, successes = cell.split(":")
             by_day[as_date(day)] = Counts(int(checks), int(successes))
+    return result
+
+
+def daily_by_category(
+    monitor_ids: Iterable[int], days: int, today: date | None = None
+) -> dict[int, dict[date, Counts]]:
+    """Counts of ``monitor_ids`` per category (0: none) per day for the last
+    ``days`` days, summed in SQL (one query): a collapsed category's bars read
+    a row a day, not one per monitor and day."""
+    today = today or timezone.localdate()
+    monitor_ids = list(monitor_ids)
+    if not monitor_ids:
+        return {}
+    rows = (
+        DailyRollup.objects.filter(day__gt=today - timedelta(days=days), monitor_id__in=monitor_ids)
+        .annotate(key=Coalesce("monitor__category_id", 0))
+        .order_by()
+        .values("key", "day")
+        .annotate(checks_=Sum("checks"), successes_=Sum("successes"))
+        .values_list("key", "day", "checks_", "successes_")
+    )
+    result: dict[int, dict[date, Counts]] = {}
+    for key, day, checks, successes in rows:
+        result.setdefault(key, {})[day] = Counts(checks, successes)
     return result
 
 

@@ -143,25 +143,19 @@ class _Settled:
     successes: int = 0
 
 
-Groups = dict[int, list[int]]  # a row's key: the monitors whose checks it sums
+# A collapsed category's row: its id (0: no category) and the monitors of it
+# the page shows, whose checks the row sums.
+Groups = dict[int, list[int]]
 
 
 ByDay = dict[int, dict[date, uptime.Counts]]
 
 
-def _summed(by_monitor: ByDay, groups: Groups | None) -> ByDay:
-    """Per row (a monitor, or a group of them), its counts per day."""
+def _counts(monitor_ids: list[int], days: int, today: date, groups: Groups | None) -> ByDay:
+    """Per row (a monitor, or a category's), its counts per day (one query)."""
     if groups is None:
-        return by_monitor
-    summed: ByDay = {}
-    for key, members in groups.items():
-        days: dict[date, uptime.Counts] = {}
-        for monitor_id in members:
-            for day, counts in by_monitor.get(monitor_id, {}).items():
-                days[day] = days[day] + counts if day in days else counts
-        if days:
-            summed[key] = days
-    return summed
+        return uptime.daily(monitor_ids, days, today=today)
+    return uptime.daily_by_category(monitor_ids, days, today=today)
 
 
 def _settled_rows(
@@ -169,7 +163,7 @@ def _settled_rows(
 ) -> dict[int, _Settled]:
     """The rows of settled days (one query)."""
     rows = {}
-    for key, by_day in _summed(uptime.daily(monitor_ids, DAYS, today=today), groups).items():
+    for key, by_day in _counts(monitor_ids, DAYS, today, groups).items():
         cells, shown = [], []
         for i, day in enumerate(days):
             counts = by_day.get(day)
@@ -202,8 +196,8 @@ def build_bars(
     monitor_ids: list[int], today: date, now: datetime, groups: Groups | None = None
 ) -> dict[int, Bars]:
     """Each monitor's cells and its uptime over the days shown, or with
-    ``groups`` each group's (its monitors' checks summed, a collapsed
-    category's row): two queries, three on the first render of a day in a
+    ``groups`` each collapsed category's row (its monitors' checks summed
+    in SQL): two queries, three on the first render of a day in a
     language (the settled days)."""
     days = last_days(today)
     index = {day: i for i, day in enumerate(days)}
@@ -224,7 +218,7 @@ def build_bars(
         lambda: _settled_rows(writer, days[:settled_days], today, monitor_ids, groups),
         page=f"{timezone.get_current_timezone_name()}:{shown}",
     )
-    fresh = _summed(uptime.daily(monitor_ids, FRESH_DAYS, today=today), groups)
+    fresh = _counts(monitor_ids, FRESH_DAYS, today, groups)
     incidents = _incidents_of(incidents_by_day(days[0], now), groups)
     nothing = _Settled("".join(writer.cell(i, None) for i in range(settled_days)))
     bars = {}
