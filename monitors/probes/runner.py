@@ -35,7 +35,7 @@ HARD_TIMEOUT_GRACE = 2.0
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    monitor: Any  # a Monitor with the fields its probe reads
+    monitor: Any  # what its probe reads: a ProbeSpec (monitors/probes/spec.py) or a Monitor
     slot: datetime  # when the check is due
     location: str = ""
     step: timedelta | None = None  # the monitor's interval; None: no spacing rule
