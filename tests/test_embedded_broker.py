@@ -3,9 +3,8 @@ statuspage/embedded_broker.py): a consumer reading while producer processes
 write gets every message whole, never a torn one (which stopped a worker)."""
 
 import multiprocessing
-import threading
-import time
 
+from django.conf import settings
 from kombu import Connection
 
 from statuspage.embedded import embedded_broker_options
@@ -49,27 +48,11 @@ def test_a_consumer_reading_while_producers_write_gets_every_message_whole(tmp_p
     assert sorted(received) == list(range(MESSAGES))
 
 
-def test_a_waiting_consumer_gets_a_message_within_a_fraction_of_a_second(tmp_path):
+def test_the_embedded_broker_polls_an_empty_queue_ten_times_a_tick():
     # Beat's dispatch expires after one tick: a second's poll of an empty
-    # folder (kombu's default) lost ticks to expiry on the embedded default.
-    options = embedded_broker_options() | {
-        "data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path),
-    }  # fmt: skip
-    delays = []
-    with Connection("filesystem://", transport=Transport, transport_options=options) as conn:
-        consumer, producer = conn.SimpleQueue("celery"), conn.clone().SimpleQueue("celery")
-        sent: list[float] = []
-
-        def send() -> None:
-            sent.append(time.monotonic())
-            producer.put({})
-
-        # Sent at moments spread over a second of the consumer's polling.
-        for attempt in range(5):
-            timer = threading.Timer(0.33 + 0.17 * attempt, send)
-            timer.start()
-            consumer.get(timeout=10).ack()
-            delays.append(time.monotonic() - sent[-1])
-            timer.join()
-        producer.close()
-    assert max(delays) < 0.5, delays  # a second's polling: ~1 s for one of them
+    # folder (kombu's default) made a dispatch sent just after a poll wait
+    # past its expiry (the soak test's log: 40 dispatches discarded in 150 s).
+    with Connection(
+        "filesystem://", transport=Transport, transport_options=embedded_broker_options()
+    ) as conn:
+        assert conn.transport.polling_interval <= settings.PROBE_DISPATCH_INTERVAL / 10
