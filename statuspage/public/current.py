@@ -20,6 +20,7 @@ from pages.scope import Layout
 from statuspage.public.shown import (
     API_FIELDS,
     EVERYTHING,
+    NOTHING_CHECKED,
     Checked,
     Shown,
     checked,
@@ -76,7 +77,7 @@ class Current:
     monitors: list[Shown]
     incidents: list[Incident]  # the open ones, and any others the caller asked for
     windows: list[Window]
-    checked: Checked = Checked(None, None, None)  # when the monitors were last checked
+    checked: Checked = NOTHING_CHECKED  # when the monitors were last checked
     severities: dict[int, set[str]] = field(default_factory=dict)  # of open incidents, by monitor
     states: dict[int, ComponentState] = field(default_factory=dict)
     overall: Overall = Overall.OPERATIONAL
@@ -160,7 +161,7 @@ def load_current(
         monitors,
         on_the_page(incidents_with_timeline(wanted), layout),
         maintenance_windows(now, layout),
-        checked(queryset) if monitors else Checked(None, None, None),
+        checked(queryset) if monitors else NOTHING_CHECKED,
     )
     open_incidents = current.open_incidents
     severities: dict[int, set[str]] = defaultdict(set)

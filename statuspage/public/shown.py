@@ -47,6 +47,9 @@ class Checked:
     shortest_interval: int | None
 
 
+NOTHING_CHECKED = Checked(None, None, None)  # no monitor shown
+
+
 def shown_queryset(layout: Layout = EVERYTHING, within: Q | None = None) -> QuerySet[Monitor]:
     """A page's active monitors (``within``: only these) in display order:
     categories by display order, then no category (``layout.ordered`` puts
