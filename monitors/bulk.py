@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Field, Model, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Field, Lookup, Model, Q
 
 SQLITE_ROWS = 500
 
@@ -117,8 +116,22 @@ def update(columns: Columns, rows: Sequence[Sequence[Any]]) -> None:
         )  # fmt: skip
 
 
-def among(ids: Iterable[int], field: str = "pk") -> Q:
-    """``Q(<field>__in=ids)``, as one array parameter on PostgreSQL."""
+class _AnyOf(Lookup[Any]):
+    """``<column> = ANY(%s::bigint[])``: one array parameter, and an index
+    condition. (``IN (SELECT unnest(...))`` is a semi-join, which the planner
+    ran as a sequential scan of the whole table once it had ~30,000 rows:
+    4-6 ms for a probe batch's 250, half of PostgreSQL's CPU per check.)"""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = compiler.compile(self.lhs)
+        return f"{lhs} = ANY(%s::bigint[])", (*params, self.rhs)
+
+
+def among(ids: Iterable[int], field: str = "pk") -> Q | Lookup[Any]:
+    """A filter for ``<field>`` in ``ids``: on PostgreSQL one array parameter."""
     if connection.vendor == "postgresql":
-        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))})
+        return _AnyOf(F(field), list(ids))
     return Q(**{f"{field}__in": list(ids)})

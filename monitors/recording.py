@@ -291,7 +291,13 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
             .order_by("pk")
             .values_list(*WATCHED_COLUMNS)
         ]
-        latest = LocationResult.objects.filter(bulk.among(by_monitor, "monitor_id"))
+        # Only the locations these monitors are checked from: rows of others
+        # count for nothing, and naming them lets PostgreSQL probe the unique
+        # index instead of scanning the table.
+        codes = {code for monitor in monitors for code in location_codes(monitor.locations)}
+        latest = LocationResult.objects.filter(
+            bulk.among(by_monitor, "monitor_id"), location__in=sorted(codes)
+        )
         rows = {
             (values[0], values[1]): Latest(*values)
             for values in latest.values_list("monitor_id", "location", *LOCATION_FIELDS)

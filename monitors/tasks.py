@@ -12,7 +12,7 @@ own timeouts, which that pool's lack of time limits makes necessary.
 import logging
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -78,9 +78,7 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     """Probe one location's batch at its slots and record the results.
     ``items`` are scheduling.Batch.items: (monitor id, slot), lists once through JSON."""
     slots = {int(pk): datetime.fromisoformat(slot) for pk, slot in items}
-    active = Monitor.objects.filter(bulk.among(slots), is_active=True)
-    monitors = [ProbeSpec(*row) for row in active.values_list(*spec.COLUMNS)]
-    monitors = _not_checked_lately(location, monitors, slots)
+    monitors = _not_checked_lately(location, _active_specs(slots), slots)
     jobs = []
     for monitor in monitors:
         monitor.timeout = min(max(monitor.timeout, 1), 60)
@@ -89,6 +87,15 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     _report_lateness(location, outcomes)
     telemetry.count_batch(location, monitors, outcomes)  # done, whether recorded or not
     return recording.record(location, outcomes)
+
+
+def _active_specs(ids: Iterable[int]) -> list[ProbeSpec]:
+    # is_active is tested here, not in SQL: with it, PostgreSQL reads the
+    # whole active half of monitor_due_idx for a batch of 250 ids.
+    rows = Monitor.objects.filter(bulk.among(ids)).order_by()
+    return [
+        ProbeSpec(*row) for active, *row in rows.values_list("is_active", *spec.COLUMNS) if active
+    ]
 
 
 def _step(monitor: ProbeSpec) -> timedelta:

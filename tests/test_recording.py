@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import pagecache
 from maintenance.models import ScheduledMaintenance
-from monitors import recording
+from monitors import recording, tasks
 from monitors.models import (
     CheckTally,
     DailyRollup,
@@ -289,3 +290,41 @@ def test_the_engine_reports_the_checks_it_recorded_per_second(make_monitor):
     health = engine_report.health(now)
     elapsed = (now - now.replace(second=0, microsecond=0)).total_seconds() + 60
     assert health.checks_per_second == pytest.approx(9 / elapsed)
+
+
+@pytest.mark.django_db
+def test_a_batch_among_30000_monitors_reads_its_rows_through_indexes_not_whole_tables():
+    """A probe batch's reads (its monitors, the spacing rule's and the votes'
+    latest results) look up its 250 ids; a plan scanning a table costs
+    milliseconds a batch at 30,000 monitors, the largest part of PostgreSQL's
+    work per check."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the query plans are PostgreSQL's")
+    monitors = Monitor.objects.bulk_create(
+        [
+            Monitor(name=f"m{i}", protocol="http", target="http://127.0.0.1:9/")
+            for i in range(30000)
+        ],
+        batch_size=5000,
+    )
+    LocationResult.objects.bulk_create(
+        [LocationResult(monitor=m, location="USE", slot=T0, checked_at=T0, ok=True, status="up")
+         for m in monitors],
+        batch_size=5000,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE monitors_monitor, monitors_locationresult")
+    batch = monitors[::120]  # ids spread like a batch's (by their phase)
+    slots = {m.pk: T0 + timedelta(seconds=30) for m in batch}
+    with CaptureQueriesContext(connection) as reads:
+        specs = tasks._active_specs(slots)
+        assert len(tasks._not_checked_lately("USE", specs, slots)) == len(batch)
+        assert record("USE", [outcome(m, T0 + timedelta(seconds=30)) for m in batch]) == len(batch)
+    selects = [q["sql"] for q in reads.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(selects) >= 4
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on monitors_" not in plan, (sql, plan)
+            assert "monitor_due_idx" not in plan, (sql, plan)
