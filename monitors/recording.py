@@ -294,9 +294,9 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         # Only the locations these monitors are checked from: rows of others
         # count for nothing, and naming them lets PostgreSQL probe the unique
         # index instead of scanning the table.
-        codes = {code for monitor in monitors for code in location_codes(monitor.locations)}
+        codes = {monitor.pk: location_codes(monitor.locations) for monitor in monitors}
         latest = LocationResult.objects.filter(
-            bulk.among(by_monitor, "monitor_id"), location__in=sorted(codes)
+            bulk.among(by_monitor, "monitor_id"), location__in=sorted(set().union(*codes.values()))
         )
         rows = {
             (values[0], values[1]): Latest(*values)
@@ -304,7 +304,7 @@ def record(location: str, outcomes: Sequence[Outcome], now: datetime | None = No
         }
         for monitor in monitors:
             outcome, previous = by_monitor[monitor.pk], rows.get((monitor.pk, location))
-            if location in location_codes(monitor.locations) and not (
+            if location in codes[monitor.pk] and not (
                 previous and previous.slot >= outcome.slot  # redelivered or overtaken
             ):
                 _record_one(monitor, location, outcome, rows, monitor.pk in covered, now, writes)
