@@ -255,6 +255,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # come back by themselves within a tick of Redis (tests/test_faults_redis.py).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CONSUMER = "statuspage.worker:Consumer"
+# Celery's Django fixup closes the database connection before and after every
+# task unless this is set, so each probe batch opened a new PostgreSQL
+# connection (a backend forked and its caches warmed: most of the database's
+# CPU in bench/probes.py). Set this high, it never closes them; the worker
+# recycles them instead as Django does around a request (statuspage/worker.py):
+# CONN_MAX_AGE and CONN_HEALTH_CHECKS hold in workers as in the web server.
+CELERY_DB_REUSE_MAX = 2**62
 # Threads, also for a worker started without --pool: a killed prefork child
 # deadlocks the others on billiard's queue lock (a thread pool has no child).
 CELERY_WORKER_POOL = "threads"

@@ -17,12 +17,20 @@ for long once Redis is back (tests/test_faults_redis.py):
   on the old channel fail with a logged connection error while Redis is down
   (the messages come back after the visibility timeout, and recording drops
   what was recorded) and go through once it is back.
+
+And how it holds on to the database: Celery's Django fixup would close the
+connection around every task (settings.CELERY_DB_REUSE_MAX says why not);
+here, around every task, a connection older than CONN_MAX_AGE or left broken
+is closed, and the first query of a task checks the one kept
+(CONN_HEALTH_CHECKS), so a task after PostgreSQL restarted reconnects
+(tests/test_faults_postgres.py).
 """
 
 import logging
 from functools import partial
+from typing import Any
 
-from celery import bootsteps
+from celery import Task, bootsteps, signals
 from celery.worker.consumer import Consumer as CeleryConsumer
 from kombu import Connection
 
@@ -45,6 +53,17 @@ class Consumer(CeleryConsumer):
             # Collected by Celery first; see above. Patched on this connection only.
             self.connection.close = lambda: None  # type: ignore[method-assign]
         super().on_connection_error_after_connected(exc)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def recycle_database_connections(sender: Task | None = None, **kwargs: Any) -> None:
+    """What Django does before and after a request, before and after a task."""
+    # An eager task runs inside its caller's transaction (a test's, say).
+    if sender is not None and not getattr(sender.request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()
 
 
 class Heartbeat(bootsteps.StartStopStep):
