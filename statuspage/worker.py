@@ -57,7 +57,7 @@ class Consumer(CeleryConsumer):
 
 @signals.task_prerun.connect
 @signals.task_postrun.connect
-def recycle_database_connections(sender: Task | None = None, **kwargs: Any) -> None:
+def recycle_database_connections(sender: "Task[Any, Any] | None" = None, **kwargs: Any) -> None:
     """What Django does before and after a request, before and after a task."""
     # An eager task runs inside its caller's transaction (a test's, say).
     if sender is not None and not getattr(sender.request, "is_eager", False):
