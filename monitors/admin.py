@@ -1,13 +1,16 @@
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import pagecache
 from core.enums import Status
+from monitors import scheduling
 from monitors.forms import MonitorForm
 from monitors.models import Category, Monitor, StatusEvent
 
@@ -22,7 +25,7 @@ STATUS_COLOURS: dict[str, str] = {
 # and only an immutable sequence fits both of their declared types.
 EVENT_FIELDS = ("at", "from_status", "to_status", "reason")
 STATE_SHOWN = (
-    "status", "status_changed_at", "last_check", "next_check_at", "last_response_ms",
+    "status", "status_changed_at", "last_check", "next_check", "last_response_ms",
     "last_error", "cert_expires_at",
 )  # fmt: skip
 
@@ -99,6 +102,12 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
     def save_model(self, request: HttpRequest, obj: Monitor, form: object, change: bool) -> None:
         obj.save_settings()
 
+    @admin.display(description=_("next check"))
+    def next_check(self, monitor: Monitor) -> datetime | str:
+        if monitor.pk and not monitor.is_active:
+            return gettext("paused")
+        return scheduling.next_check(monitor, timezone.now()) or gettext("at once")
+
     @admin.display(description=_("status"), ordering="status")
     def coloured_status(self, monitor: Monitor) -> str:
         return format_html(
@@ -121,11 +130,10 @@ class MonitorAdmin(admin.ModelAdmin[Monitor]):
 
     @admin.action(description=_("Resume selected monitors"))
     def resume(self, request: HttpRequest, queryset: QuerySet[Monitor]) -> None:
-        # Due at once, so a resumed monitor is checked on the next tick.
-        now = timezone.now()
+        # Due at once, as a new monitor, so a resumed monitor is checked on the next tick.
         ids = list(queryset.values_list("pk", flat=True))
         count = Monitor.objects.filter(pk__in=ids).update(
-            is_active=True, next_check_at=now, updated_at=now
+            is_active=True, next_check_at=None, catch_up_at=None, updated_at=timezone.now()
         )
         pagecache.changed(monitors=ids)  # a bulk update sends no signal
         self.message_user(

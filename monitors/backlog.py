@@ -5,10 +5,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from core.locations import location_codes
-from monitors.models import LocationResult, Monitor
+from monitors.models import LocationResult, Monitor, ScheduleCursor
 
 
 def overdue_after(frequency: int) -> timedelta:
@@ -101,5 +101,14 @@ def overdue_by_location(now: datetime) -> tuple[int, dict[str, LocationBacklog]]
 
 def unclaimed(now: datetime) -> int:
     """Active monitors due over 10 s ago and not yet claimed: beat or the
-    dispatch task is not running."""
-    return Monitor.objects.active().filter(next_check_at__lt=now - timedelta(seconds=10)).count()
+    dispatch task is not running. Those of a frequency whose window was last
+    claimed over 10 s ago, and those claimed one by one (new, edited or
+    catching up) due as long."""
+    ago = now - timedelta(seconds=10)
+    stalled = ScheduleCursor.objects.filter(claimed_until__lt=ago).values("frequency")
+    one_by_one = (
+        Q(next_check_at__isnull=True, created_at__lt=ago)
+        | Q(updated_at__gt=F("claimed_at"), updated_at__lt=ago)
+        | Q(catch_up_at__lt=ago)
+    )
+    return Monitor.objects.active().filter(Q(frequency__in=stalled) | one_by_one).count()

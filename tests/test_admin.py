@@ -108,7 +108,7 @@ def test_staff_pause_and_resume_monitors(admin_client, seeded):
         "/admin/monitors/monitor/", {"action": "resume", "_selected_action": [monitor.pk]}
     )
     monitor.refresh_from_db()
-    assert monitor.is_active and monitor.next_check_at is not None
+    assert monitor.is_active and monitor.next_check_at is None  # due at once, as a new one
 
 
 def test_a_paused_monitor_leaves_the_cached_page_at_once(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from monitors import backlog, tasks
-from monitors.models import LocationResult
+from monitors.models import LocationResult, Monitor, ScheduleCursor
 from monitors.probes.result import ProbeResult
 from monitors.probes.runner import Outcome
 
@@ -67,10 +67,23 @@ def test_the_banners_count_of_overdue_monitors_agrees_with_the_engine_page(
 
 @pytest.mark.django_db
 def test_monitors_due_long_ago_and_not_claimed_are_counted(make_monitor):
-    make_monitor(next_check_at=NOW - timedelta(minutes=5))
-    make_monitor(next_check_at=NOW - timedelta(seconds=5))
-    make_monitor(next_check_at=NOW - timedelta(minutes=5), is_active=False)
+    long_ago, just_now = NOW - timedelta(minutes=5), NOW - timedelta(seconds=5)
+    on_grid = {"next_check_at": long_ago, "claimed_at": long_ago}
+    # Their frequency's window last claimed five minutes ago: all of them count.
+    make_monitor(frequency=60, **on_grid)
+    make_monitor(frequency=60, is_active=False, **on_grid)
+    ScheduleCursor.objects.create(frequency=60, claimed_until=long_ago)
+    # This one's is claimed: only its monitors waiting to be claimed one by one count.
+    make_monitor(frequency=30, **on_grid)
+    ScheduleCursor.objects.create(frequency=30, claimed_until=NOW)
+    new = make_monitor(frequency=30)
+    catching_up = make_monitor(frequency=30, catch_up_at=just_now, **on_grid)
+    Monitor.objects.update(updated_at=long_ago - timedelta(days=1))  # none edited since claimed
+    Monitor.objects.filter(pk__in=[new.pk, catching_up.pk]).update(created_at=just_now)
     assert backlog.unclaimed(NOW) == 1
+    Monitor.objects.filter(pk=new.pk).update(created_at=long_ago)
+    Monitor.objects.filter(pk=catching_up.pk).update(catch_up_at=long_ago)
+    assert backlog.unclaimed(NOW) == 3
 
 
 def outcomes(*lateness: float) -> list[Outcome]:

@@ -327,4 +327,4 @@ def test_a_batch_among_30000_monitors_reads_its_rows_through_indexes_not_whole_t
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Seq Scan on monitors_" not in plan, (sql, plan)
-            assert "monitor_due_idx" not in plan, (sql, plan)
+            assert "monitor_grid_idx" not in plan, (sql, plan)

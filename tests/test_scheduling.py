@@ -2,14 +2,17 @@
 
 import logging
 import random
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from monitors import scheduling
-from monitors.models import Monitor
+from monitors.models import Monitor, ScheduleCursor
 from monitors.phase import grid_at_or_after, phase
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -19,14 +22,41 @@ def claimed(now: datetime) -> dict[int, datetime]:
     return {c.monitor_id: c.slot for c in scheduling.claim_due(now)}
 
 
-def next_check(monitor: Monitor) -> datetime:
+def running_until(now: datetime) -> None:
+    """Every frequency's window claimed as an engine running until a tick
+    before ``now`` leaves it."""
+    tick = timedelta(seconds=2)
+    for frequency in Monitor.objects.values_list("frequency", flat=True).distinct():
+        ScheduleCursor.objects.update_or_create(
+            frequency=frequency, defaults={"claimed_until": now - tick + scheduling.lookahead()}
+        )
+
+
+def tick(now: datetime) -> dict[int, datetime]:
+    """The claims of a tick at ``now`` of an engine that was running."""
+    running_until(now)
+    return claimed(now)
+
+
+def schedule(monitor: Monitor) -> tuple[datetime | None, datetime | None]:
     monitor.refresh_from_db()
-    return monitor.next_check_at
+    return monitor.next_check_at, monitor.catch_up_at
+
+
+def next_check(monitor: Monitor) -> datetime:
+    return schedule(monitor)[0]
 
 
 def grid(monitor: Monitor, at: datetime) -> datetime:
     """The monitor's first slot not before ``at``."""
     return grid_at_or_after(monitor.pk, timedelta(seconds=monitor.frequency), at)
+
+
+def on_grid_since(at: datetime, **fields) -> None:
+    """Monitors checked on their grids since ``at`` (never edited since)."""
+    Monitor.objects.update(
+        next_check_at=at, claimed_at=at, updated_at=at - timedelta(days=1), **fields
+    )
 
 
 @pytest.mark.django_db
@@ -37,27 +67,33 @@ def test_a_new_monitor_is_due_at_once_and_then_on_its_grid(make_monitor):
     following = next_check(monitor)
     assert following == grid(monitor, T0 + timedelta(seconds=60))
     assert timedelta(seconds=60) <= following - T0 < timedelta(seconds=120)
-    assert claimed(following - timedelta(seconds=8)) == {}
+    assert tick(following - timedelta(seconds=8)) == {}
     # Claimed a little ahead (the probe waits for its slot), on the slot itself.
-    assert claimed(following - timedelta(seconds=2)) == {monitor.pk: following}
-    assert next_check(monitor) == following + timedelta(seconds=60)
+    assert tick(following - timedelta(seconds=1.5)) == {monitor.pk: following}
+    assert tick(following + timedelta(seconds=58.5)) == {
+        monitor.pk: following + timedelta(seconds=60)
+    }
+    # Claims on the grid write nothing to the monitor's row.
+    assert schedule(monitor) == (following, None)
 
 
 @pytest.mark.django_db
 def test_the_schedule_does_not_drift_however_late_the_ticks(make_monitor):
-    start = T0 + timedelta(seconds=7)
-    monitor = make_monitor(frequency=30)
-    monitor.next_check_at = first = grid(monitor, start)
-    monitor.save()
-    claimed(first - timedelta(seconds=60))  # the save re-anchors it: claimed at once, then
-    first = next_check(monitor)
+    monitors = [make_monitor(frequency=30) for _ in range(20)]
+    now = T0
+    claimed(now)  # new: checked at once, then on their grids
     rng = random.Random(6)
-    slots = []
-    for k in range(200):
-        tick = first + timedelta(seconds=30 * k + rng.uniform(-2.5, 2.5))
-        slots += claimed(tick).values()
-    assert slots == [first + timedelta(seconds=30 * k) for k in range(200)]
-    assert next_check(monitor) == first + timedelta(seconds=30 * 200)
+    slots: dict[int, list[datetime]] = {m.pk: [] for m in monitors}
+    while now < T0 + timedelta(minutes=10):
+        # Ticks every 2 s, some late by up to the lookahead, never lost.
+        now += timedelta(seconds=2 + rng.choice([0, 0, 0, rng.uniform(0, 1)]))
+        for pk, slot in claimed(now).items():
+            slots[pk].append(slot)
+    step = timedelta(seconds=30)
+    for monitor in monitors:
+        first = next_check(monitor)
+        expected = [first + k * step for k in range(20) if first + k * step <= now + step / 10]
+        assert slots[monitor.pk][: len(expected)] == expected
 
 
 @pytest.mark.django_db
@@ -78,16 +114,18 @@ def test_monitors_made_at_once_fall_due_evenly_across_their_interval(make_monito
         per_second[int(second - 30)] += 1
     assert max(per_second) <= 2 * 1000 / 30 and min(per_second) >= 1000 / 30 / 2
     # A round later (a restart in between changes nothing: the grid is in the rows'
-    # ids), each is due exactly one interval on.
-    claims, tick = [], T0 + timedelta(seconds=30) - scheduling.lookahead()
-    while len(claims) < 1000:
-        claims += scheduling.claim_all(tick)
-        tick += timedelta(seconds=1)
-    assert tick <= T0 + timedelta(seconds=61) - scheduling.lookahead()
-    assert len({c.monitor_id for c in claims}) == len(claims) == 1000
-    assert sorted(Monitor.objects.values_list("next_check_at", flat=True)) == sorted(
-        at + timedelta(seconds=30) for at in due
+    # ids), each is due exactly at its first slot, then an interval on.
+    claims, now = [], T0
+    while now < T0 + timedelta(seconds=90):
+        now += timedelta(seconds=2)
+        claims += scheduling.claim_all(now)
+    first_round = sorted(c.slot for c in claims if c.slot < T0 + timedelta(seconds=60))
+    assert first_round == sorted(due)
+    second = sorted(c.slot for c in claims if T0 + timedelta(seconds=60) <= c.slot <= now)
+    assert second == sorted(
+        at + timedelta(seconds=30) for at in due if at + timedelta(seconds=30) <= now
     )
+    assert sorted(Monitor.objects.values_list("next_check_at", flat=True)) == sorted(due)
 
 
 @pytest.mark.django_db
@@ -96,8 +134,10 @@ def test_a_monitor_far_behind_runs_once_at_a_catch_up_time_within_its_interval(
 ):
     monitor = make_monitor(frequency=60)
     on_grid = grid(monitor, T0)
-    Monitor.objects.filter(pk=monitor.pk).update(
-        next_check_at=on_grid - timedelta(hours=1), claimed_at=T0, updated_at=T0 - timedelta(days=1)
+    # Checked on its grid until an hour ago, then the engine stopped.
+    on_grid_since(on_grid - timedelta(hours=2))
+    ScheduleCursor.objects.create(
+        frequency=60, claimed_until=on_grid - timedelta(hours=1, seconds=1)
     )
     now = on_grid + timedelta(seconds=10)
     catch_up = now + phase(monitor.pk, timedelta(seconds=60))
@@ -107,12 +147,14 @@ def test_a_monitor_far_behind_runs_once_at_a_catch_up_time_within_its_interval(
     with caplog.at_level(logging.WARNING, logger="monitors.scheduling"):
         scheduling.report_skipped(claims, now)
     assert "skipped 60 checks" in caplog.text
+    following = grid(monitor, catch_up + timedelta(seconds=30))
     if claims[0].deferred:  # beyond the lookahead: claimed when its time comes
         assert scheduling.batches(claims, now) == []
-        assert next_check(monitor) == catch_up
-        assert claimed(catch_up - timedelta(seconds=1)) == {monitor.pk: catch_up}
-    assert next_check(monitor) == grid(monitor, catch_up + timedelta(seconds=30))
-    assert claimed(catch_up + timedelta(seconds=1)) == {}
+        assert schedule(monitor) == (following, catch_up)
+        assert tick(catch_up - timedelta(seconds=1.5)) == {monitor.pk: catch_up}
+    assert schedule(monitor) == (following, None)
+    assert tick(catch_up + timedelta(seconds=1)) == {}
+    assert tick(following - timedelta(seconds=1.5)) == {monitor.pk: following}
 
 
 @pytest.mark.django_db
@@ -122,11 +164,10 @@ def test_after_a_stall_the_overdue_monitors_catch_up_spread_not_all_at_once(make
         for n in range(1000)
     )
     # Checked until five minutes ago, then the engine stopped.
-    Monitor.objects.update(
-        next_check_at=T0 - timedelta(minutes=5), claimed_at=T0, updated_at=T0 - timedelta(days=1)
-    )
+    on_grid_since(T0 - timedelta(hours=1))
+    ScheduleCursor.objects.create(frequency=30, claimed_until=T0 - timedelta(minutes=5))
     claims = scheduling.claim_all(T0)
-    assert len(claims) == 1000
+    assert len(claims) == len({c.monitor_id for c in claims}) == 1000
     sent = sum(len(batch.items) for batch in scheduling.batches(claims, T0))
     assert 70 <= sent <= 130  # the lookahead's share (3 s of 30), not a thousand at once
     per_3_seconds = [0] * 10
@@ -134,6 +175,15 @@ def test_after_a_stall_the_overdue_monitors_catch_up_spread_not_all_at_once(make
         assert T0 <= claim.slot < T0 + timedelta(seconds=30)
         per_3_seconds[int((claim.slot - T0).total_seconds() // 3)] += 1
     assert all(70 <= n <= 130 for n in per_3_seconds), per_3_seconds
+    # The rest are claimed as their times come, each once, then their grids hold.
+    later, now = [], T0
+    while now < T0 + timedelta(seconds=60):
+        now += timedelta(seconds=2)
+        later += scheduling.claim_all(now)
+    caught_up = [c for c in later if c.slot < T0 + timedelta(seconds=30)]
+    deferred = {c.monitor_id: c.slot for c in claims if c.deferred}
+    assert {c.monitor_id: c.slot for c in caught_up} == deferred
+    assert len(caught_up) == len(deferred)
 
 
 @pytest.mark.django_db
@@ -144,29 +194,40 @@ def test_after_a_short_stall_a_late_check_is_not_followed_by_another_within_half
     # the next 25 s, and the next one at least half an interval after it.
     monitor = make_monitor(frequency=30)
     slot = grid(monitor, T0)
-    Monitor.objects.filter(pk=monitor.pk).update(
-        next_check_at=slot, claimed_at=T0, updated_at=T0 - timedelta(days=1)
-    )
+    on_grid_since(slot - timedelta(hours=1))
+    ScheduleCursor.objects.create(frequency=30, claimed_until=slot - timedelta(microseconds=1))
     now = slot + timedelta(seconds=25)
-    catch_up = now + phase(monitor.pk, timedelta(seconds=25))
+    catch_up = now + phase(monitor.pk, timedelta(seconds=25, microseconds=1))
     claims = scheduling.claim_due(now)
     assert [(c.monitor_id, c.slot, c.skipped_slots) for c in claims] == [(monitor.pk, catch_up, 0)]
     if claims[0].deferred:
-        claimed(catch_up)
+        tick(catch_up)
     following = next_check(monitor)
     assert following == grid(monitor, catch_up + timedelta(seconds=15))
-    # Late by less than the lookahead, the check runs at once and the grid holds.
-    assert claimed(following + timedelta(seconds=2)) == {monitor.pk: following}
-    assert next_check(monitor) == following + timedelta(seconds=30)
+    assert tick(following - timedelta(seconds=1.5)) == {monitor.pk: following}
+    assert tick(following + timedelta(seconds=28.5)) == {
+        monitor.pk: following + timedelta(seconds=30)
+    }
 
 
 @pytest.mark.django_db
-def test_only_active_monitors_due_within_the_lookahead_are_claimed(make_monitor, settings):
+def test_only_active_monitors_with_a_slot_within_the_lookahead_are_claimed(settings):
     settings.PROBE_DISPATCH_INTERVAL = 2.0  # lookahead 3 s
-    soon = make_monitor(next_check_at=T0 + timedelta(seconds=2.5))
-    make_monitor(next_check_at=T0 + timedelta(seconds=4))
-    make_monitor(next_check_at=T0 - timedelta(seconds=5), is_active=False)
-    assert claimed(T0) == {soon.pk: T0 + timedelta(seconds=2.5)}
+    Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target="https://x.test/", frequency=30,
+                is_active=n % 3 > 0)
+        for n in range(300)
+    )  # fmt: skip
+    on_grid_since(T0 - timedelta(hours=1))
+    ScheduleCursor.objects.create(frequency=30, claimed_until=T0)
+    expected = {
+        m.pk: slot
+        for m in Monitor.objects.filter(is_active=True)
+        if (slot := grid(m, T0 + timedelta(microseconds=1))) <= T0 + timedelta(seconds=3)
+    }
+    assert 15 <= len(expected) <= 45
+    assert claimed(T0) == expected
+    assert claimed(T0) == {}  # the window is claimed: the next tick carries on after it
 
 
 @pytest.mark.django_db
@@ -183,17 +244,22 @@ def test_an_edited_monitor_is_due_on_the_next_tick_with_its_new_frequency(make_m
 
 
 @pytest.mark.django_db
-def test_a_paused_monitor_is_not_claimed_and_a_resumed_one_is_due_at_once(make_monitor):
-    monitor = make_monitor(next_check_at=T0 - timedelta(days=3), is_active=False)
+def test_a_paused_monitor_is_not_claimed_and_a_resumed_one_is_due_at_once(
+    admin_client, make_monitor
+):
+    monitor = make_monitor(is_active=False)
+    on_grid_since(T0 - timedelta(days=3), is_active=False)
     assert claimed(T0) == {}
-    # As the admin's Resume action does: due at once, not at a catch-up time.
-    Monitor.objects.filter(pk=monitor.pk).update(is_active=True, next_check_at=T0, updated_at=T0)
-    assert claimed(T0) == {monitor.pk: T0}
+    admin_client.post(
+        "/admin/monitors/monitor/", {"action": "resume", "_selected_action": [monitor.pk]}
+    )
+    now = timezone.now()
+    assert claimed(now) == {monitor.pk: now}
 
 
 @pytest.mark.django_db
 def test_a_claim_read_by_another_dispatcher_first_is_not_taken_twice(make_monitor):
-    monitor = make_monitor(next_check_at=T0)
+    monitor = make_monitor()
     seen = Monitor.objects.values_list("next_check_at", "claimed_at").get(pk=monitor.pk)
     assert claimed(T0) == {monitor.pk: T0}  # another dispatcher
     # The conditional update of the slower one must find the row changed.
@@ -201,6 +267,18 @@ def test_a_claim_read_by_another_dispatcher_first_is_not_taken_twice(make_monito
         next_check_at=T0 + timedelta(seconds=60)
     )
     assert taken == 0
+
+
+@pytest.mark.django_db
+def test_a_window_read_by_another_dispatcher_first_is_not_claimed_twice(make_monitor):
+    monitor = make_monitor(frequency=30)
+    on_grid_since(T0 - timedelta(hours=1))
+    slot = grid(monitor, T0)
+    until = slot - timedelta(seconds=1)
+    ScheduleCursor.objects.create(frequency=30, claimed_until=until)
+    now = slot - timedelta(seconds=1)
+    assert [c.slot for c in scheduling._claim_window(30, until, now)] == [slot]
+    assert scheduling._claim_window(30, until, now) == []  # the slower one read the same cursor
 
 
 def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(settings):
@@ -266,8 +344,7 @@ def in_thread(target, *args):
 def test_dispatchers_claiming_at_once_never_claim_a_slot_twice(make_monitor):
     need_postgresql()
     Monitor.objects.bulk_create(
-        Monitor(name=f"m{i}", protocol="http", target="http://127.0.0.1/", next_check_at=T0)
-        for i in range(600)
+        Monitor(name=f"m{i}", protocol="http", target="http://127.0.0.1/") for i in range(600)
     )
 
     def dispatcher() -> list[int]:
@@ -289,7 +366,7 @@ def test_dispatchers_claiming_at_once_never_claim_a_slot_twice(make_monitor):
 @pytest.mark.django_db(transaction=True)
 def test_a_monitor_locked_by_a_recording_worker_is_skipped_not_waited_for(make_monitor):
     need_postgresql()
-    busy, free = make_monitor(next_check_at=T0), make_monitor(next_check_at=T0)
+    busy, free = make_monitor(), make_monitor()
     locked, release = threading.Event(), threading.Event()
 
     def hold_lock() -> None:
@@ -307,3 +384,39 @@ def test_a_monitor_locked_by_a_recording_worker_is_skipped_not_waited_for(make_m
         thread.join(10)
     assert not errors
     assert claimed(T0) == {busy.pk: T0}
+
+
+@pytest.mark.django_db
+def test_claims_among_30000_monitors_read_indexes_and_write_no_monitor_row_on_the_grid():
+    """A tick's claims are a few statements however many monitors: the
+    window's monitors are found by their phase keys and claimed without a
+    write to their rows (which keeps the engine's updates in place), new
+    ones through their small partial index."""
+    need_postgresql()
+    Monitor.objects.bulk_create(
+        [
+            Monitor(name=f"m{i}", protocol="http", target="http://127.0.0.1:9/")
+            for i in range(30000)
+        ],
+        batch_size=5000,
+    )
+    on_grid_since(T0 - timedelta(hours=1), frequency=30)
+    new = list(Monitor.objects.order_by("pk").values_list("pk", flat=True)[:100])
+    Monitor.objects.filter(pk__in=new).update(next_check_at=None, claimed_at=None)
+    ScheduleCursor.objects.create(frequency=30, claimed_until=T0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE monitors_monitor")
+    with CaptureQueriesContext(connection) as queries:
+        claims = scheduling.claim_due(T0)
+    assert sorted(c.monitor_id for c in claims if c.slot == T0) == new
+    assert 2500 <= len(claims) - len(new) <= 3500  # 3 s of the 30 s grid of 30,000
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) <= 12, statements
+    written = [s for s in statements if re.search(r'UPDATE "?monitors_monitor\b', s)]
+    assert len(written) == 1  # the new ones' schedules, in one statement
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if sql.startswith(("SELECT", "WITH")) and "UPDATE" not in sql:
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan on monitors_monitor" not in plan, (sql, plan)

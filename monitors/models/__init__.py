@@ -1,5 +1,5 @@
 from monitors.models.category import Category
-from monitors.models.engine import CheckTally, Heartbeat, LocationResult
+from monitors.models.engine import CheckTally, Heartbeat, LocationResult, ScheduleCursor
 from monitors.models.history import DailyRollup, FailedCheck, HourlyRollup, StatusEvent
 from monitors.models.monitor import Monitor
 
@@ -12,5 +12,6 @@ __all__ = [
     "HourlyRollup",
     "LocationResult",
     "Monitor",
+    "ScheduleCursor",
     "StatusEvent",
 ]

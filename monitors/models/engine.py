@@ -90,3 +90,19 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%H:%M:%S}"
+
+
+class ScheduleCursor(models.Model):
+    """How far the dispatcher has claimed the grid of one frequency: every
+    slot up to ``claimed_until`` of that frequency's monitors is claimed
+    (monitors/scheduling.py). Moved by a conditional UPDATE that must touch
+    exactly this row, so two dispatchers never claim one window twice."""
+
+    frequency = models.PositiveIntegerField(primary_key=True)
+    claimed_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("schedule cursor")
+
+    def __str__(self) -> str:
+        return f"every {self.frequency} s: claimed until {self.claimed_until:%Y-%m-%d %H:%M:%S}"

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core import enums
 from core.locations import location_codes
+from monitors import phase
 from monitors.probes import spec
 
 # What the probe engine writes. Staff and API saves leave these alone, so an
 # edit never overwrites a status recorded while the form was open.
 STATE_FIELDS = frozenset(
     {
-        "status", "status_changed_at", "last_check", "next_check_at", "claimed_at",
+        "status", "status_changed_at", "last_check", "next_check_at", "claimed_at", "catch_up_at",
         "consecutive_failures", "last_response_ms", "last_error", "cert_expires_at",
     }
 )  # fmt: skip
@@ -55,8 +56,7 @@ class Monitor(models.Model):
     frequency = models.PositiveIntegerField(
         _("check every"), choices=enums.CHECK_FREQUENCY_CHOICES, default=60
     )
-    # No index of its own: monitor_due_idx starts with it (every index is one
-    # more write for each claim, which moves next_check_at).
+    # No index of its own: monitor_grid_idx starts with it.
     is_active = models.BooleanField(_("active"), default=True)
     resend_every = models.PositiveIntegerField(
         _("resend alerts every"), choices=enums.RESEND_FREQUENCY_CHOICES, default=0
@@ -88,10 +88,20 @@ class Monitor(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
     last_check = models.DateTimeField(_("last check"), null=True, blank=True)
-    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
-    # When the dispatcher last claimed it: a save after this (updated_at is
-    # newer) makes the monitor due at once, so edits apply on the next tick.
+    # The schedule (monitors/scheduling.py): checks fall on the grid of the
+    # phase, from next_check_at on; None, a new monitor, due at once.
+    next_check_at = models.DateTimeField(_("checks on its grid from"), null=True, blank=True)
+    # When the dispatcher last claimed it one by one: a save after this
+    # (updated_at is newer) makes the monitor due at once, so edits apply on
+    # the next tick.
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A check off its grid, after a stall: when it is due.
+    catch_up_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Its phase (monitors/phase.py), kept by the database, never changes.
+    phase_key = models.GeneratedField(
+        expression=models.F("id") * phase.MULTIPLIER % phase.SCALE,
+        output_field=models.IntegerField(), db_persist=True,
+    )  # fmt: skip
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_response_ms = models.PositiveIntegerField(_("response time (ms)"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -107,13 +117,16 @@ class Monitor(models.Model):
         verbose_name_plural = _("monitors")
         ordering = ["name", "id"]
         indexes = [
-            # The dispatcher's "what is due" query.
-            models.Index(fields=["is_active", "next_check_at"], name="monitor_due_idx"),
-            # ... and its "new or edited since claimed" query (a small partial index).
+            # The dispatcher's "whose slot falls in this window": its columns never
+            # change as the monitor is checked, so the engine's updates are HOT.
+            models.Index(fields=["is_active", "frequency", "phase_key"], name="monitor_grid_idx"),
+            # ... and its "new, edited since claimed, or catching up" query (a
+            # small partial index).
             models.Index(
                 fields=["id"],
                 condition=models.Q(next_check_at__isnull=True)
-                | models.Q(updated_at__gt=models.F("claimed_at")),
+                | models.Q(updated_at__gt=models.F("claimed_at"))
+                | models.Q(catch_up_at__isnull=False),
                 name="monitor_unscheduled_idx",
             ),
             # The page and api.php list monitors by category.
