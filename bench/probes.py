@@ -315,10 +315,12 @@ def wait_for_canary(count: int, engine: dict, timeout: float = 120) -> None:
 
 def activate(count: int, start: datetime, how: str = "spread") -> None:
     """Start the monitors: "spread", each on its grid from ``start`` (as a
-    running engine keeps them); "created" or "burst", new (as an import or
-    the API makes them: due at once, then on their grids)."""
+    running engine keeps them, with this hour's rollup rows made ahead);
+    "created" or "burst", new (as an import or the API makes them: due at
+    once, then on their grids)."""
     from django.db import connection
 
+    from monitors import recording, rollups_ahead
     from monitors.phase import grid_at_or_after
 
     with connection.cursor() as cursor:
@@ -340,6 +342,10 @@ def activate(count: int, start: datetime, how: str = "spread") -> None:
                 "UPDATE monitors_monitor SET is_active = true, next_check_at = NULL WHERE id <= %s",
                 [count],
             )
+    if how == "spread":  # an engine running since before this hour made its rollup rows ahead
+        now = datetime.now(UTC)
+        rollups_ahead.make(recording.rollup_hour(now), recording.rollup_day(now))
+        rollups_ahead.make_ahead(now)
 
 
 def storage() -> dict[str, tuple[int, int, int]]:

@@ -156,8 +156,12 @@ def spans(monitor_id: int, now: datetime | None = None, codes: Sequence[str] = (
     by_day: dict[str, dict[date, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
     all_hours: dict[datetime, _Sums] = defaultdict(_Sums)
     local_day: dict[datetime, date] = {}  # each hour's day, worked out once
-    rows = HourlyRollup.objects.filter(monitor_id=monitor_id, hour__gte=first_day).values_list(
-        "location", "hour", "checks", "successes", "total_response_ms", "max_response_ms"
+    rows = (
+        HourlyRollup.objects.counted()
+        .filter(monitor_id=monitor_id, hour__gte=first_day)
+        .values_list(
+            "location", "hour", "checks", "successes", "total_response_ms", "max_response_ms"
+        )
     )
     for location, hour, *counts in rows:
         if hour > this_hour - timedelta(days=7):
@@ -168,9 +172,9 @@ def spans(monitor_id: int, now: datetime | None = None, codes: Sequence[str] = (
         by_day[location][day].add(*counts)
     daily = {
         day: _point(day, *counts)
-        for day, *counts in DailyRollup.objects.filter(
-            monitor_id=monitor_id, day__gt=today - timedelta(days=90)
-        ).values_list("day", "checks", "successes", "total_response_ms", "max_response_ms")
+        for day, *counts in DailyRollup.objects.counted()
+        .filter(monitor_id=monitor_id, day__gt=today - timedelta(days=90))
+        .values_list("day", "checks", "successes", "total_response_ms", "max_response_ms")
     }
     hourly = {hour: sums.point(hour) for hour, sums in all_hours.items()}
     order = _ordered(by_day, codes)
@@ -204,7 +208,8 @@ def last_day_by_hour(
     now = now or timezone.now()
     since = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
     rows = (
-        HourlyRollup.objects.filter(monitor_id__in=list(monitor_ids), hour__gte=since)
+        HourlyRollup.objects.counted()
+        .filter(monitor_id__in=list(monitor_ids), hour__gte=since)
         .values_list("monitor_id", "hour")
         .annotate(Sum("checks"), Sum("successes"), Sum("total_response_ms"), Max("max_response_ms"))
         .order_by("monitor_id", "hour")

@@ -120,11 +120,13 @@ _ON_CONFLICT_LOCATION = "ON CONFLICT (monitor_id, location) DO UPDATE SET " + ",
 )
 
 
-def _hour(at: datetime) -> datetime:
+def rollup_hour(at: datetime) -> datetime:
+    """The hour (a UTC hour's start) of the hourly rollup ``at`` counts in."""
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _day(at: datetime) -> date:
+def rollup_day(at: datetime) -> date:
+    """The day (in settings.TIME_ZONE) of the daily rollup ``at`` counts in."""
     return at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
@@ -210,9 +212,9 @@ class _Writes:
         self.daily: dict[tuple[int, date], RollupSums] = {}
 
     def count(self, monitor_id: int, location: str, at: datetime, result: ProbeResult) -> None:
-        hour = self.hourly.setdefault((monitor_id, _hour(at), location), RollupSums())
+        hour = self.hourly.setdefault((monitor_id, rollup_hour(at), location), RollupSums())
         hour.add(result.ok, result.response_ms)
-        day = self.daily.setdefault((monitor_id, _day(at)), RollupSums())
+        day = self.daily.setdefault((monitor_id, rollup_day(at)), RollupSums())
         day.add(result.ok, result.response_ms)
 
     def save(self) -> None:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.locations import probe_queue
-from monitors import bulk, heartbeats, recording, scheduling, state, telemetry
+from monitors import bulk, heartbeats, recording, rollups_ahead, scheduling, state, telemetry
 from monitors.models import LocationResult, Monitor
 from monitors.probes import spacing, spec
 from monitors.probes.runner import Job, Outcome, shared_loop
@@ -149,6 +149,15 @@ def _report_dropped(
 def apply_maintenance() -> int:
     """Move monitors into and out of maintenance as windows open and close."""
     return state.sync_maintenance()
+
+
+@shared_task(
+    name="monitors.tasks.make_rollups_ahead", ignore_result=True, time_limit=300,
+    soft_time_limit=280,
+)  # fmt: skip
+def make_rollups_ahead() -> dict[str, int]:
+    """The next hour's (and day's) rollup rows, before it begins (monitors/rollups_ahead.py)."""
+    return rollups_ahead.make_ahead()
 
 
 @shared_task(name="monitors.tasks.prune", ignore_result=True, time_limit=1800, soft_time_limit=1700)

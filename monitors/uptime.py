@@ -49,7 +49,7 @@ def last_hours(
     ``monitor_ids`` None means every monitor."""
     now = now or timezone.now()
     since = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
-    queryset = HourlyRollup.objects.filter(hour__gte=since)
+    queryset = HourlyRollup.objects.counted().filter(hour__gte=since)
     if monitor_ids is not None:
         queryset = queryset.filter(monitor_id__in=list(monitor_ids))
     return _sum_by_monitor(queryset)
@@ -60,7 +60,7 @@ def last_days(
 ) -> dict[int, Counts]:
     """Counts per monitor over the last ``days`` site-local days, today included (one query)."""
     today = today or timezone.localdate()
-    queryset = DailyRollup.objects.filter(day__gt=today - timedelta(days=days))
+    queryset = DailyRollup.objects.counted().filter(day__gt=today - timedelta(days=days))
     if monitor_ids is not None:
         queryset = queryset.filter(monitor_id__in=list(monitor_ids))
     return _sum_by_monitor(queryset)
@@ -89,7 +89,9 @@ def daily(
     if packed is None:
         return _daily_rows(monitor_ids, since)
     # Only constants are formatted in; every value is a parameter.
-    sql = f"SELECT monitor_id, {packed} FROM {DailyRollup._meta.db_table} WHERE day > %s"  # noqa: S608
+    # checks > 0: DailyRollup.objects.counted()'s rule.
+    table = DailyRollup._meta.db_table
+    sql = f"SELECT monitor_id, {packed} FROM {table} WHERE checks > 0 AND day > %s"  # noqa: S608
     params: list[date | int] = [since]
     if monitor_ids is not None:
         sql += f" AND monitor_id IN ({', '.join(['%s'] * len(monitor_ids))})"
@@ -118,7 +120,8 @@ def daily_by_category(
     if not monitor_ids:
         return {}
     rows = (
-        DailyRollup.objects.filter(day__gt=today - timedelta(days=days), monitor_id__in=monitor_ids)
+        DailyRollup.objects.counted()
+        .filter(day__gt=today - timedelta(days=days), monitor_id__in=monitor_ids)
         .annotate(key=Coalesce("monitor__category_id", 0))
         .order_by()
         .values("key", "day")
@@ -133,7 +136,7 @@ def daily_by_category(
 
 def _daily_rows(monitor_ids: list[int] | None, since: date) -> dict[int, dict[date, Counts]]:
     """The same through the ORM, for databases without a packing aggregate."""
-    queryset = DailyRollup.objects.filter(day__gt=since)
+    queryset = DailyRollup.objects.counted().filter(day__gt=since)
     if monitor_ids is not None:
         queryset = queryset.filter(monitor_id__in=monitor_ids)
     result: dict[int, dict[date, Counts]] = {}

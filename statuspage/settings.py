@@ -325,6 +325,12 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 10.0},
     },
     "monitors.prune": {"task": "monitors.tasks.prune", "schedule": 3600.0},
+    # Made within the last five minutes before their hour begins at the latest.
+    "monitors.make-rollups-ahead": {
+        "task": "monitors.tasks.make_rollups_ahead",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # A new day's bars are built by this task, not by the first visitor's render.
     "statuspage.warm-page": {
         "task": "statuspage.tasks.warm_page",

@@ -304,7 +304,9 @@ def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(s
 def test_engine_tasks_have_time_limits_and_their_beat_entries_expire(settings):
     from monitors import tasks
 
-    for task in (tasks.dispatch, tasks.probe_batch, tasks.apply_maintenance, tasks.prune):
+    engine = (tasks.dispatch, tasks.probe_batch, tasks.apply_maintenance, tasks.prune,
+              tasks.make_rollups_ahead)  # fmt: skip
+    for task in engine:
         assert task.soft_time_limit < task.time_limit, task.name
     entries = {
         name: entry
@@ -312,7 +314,7 @@ def test_engine_tasks_have_time_limits_and_their_beat_entries_expire(settings):
         if entry["task"].startswith("monitors.")
     }
     assert entries["monitors.dispatch"]["schedule"] == settings.PROBE_DISPATCH_INTERVAL
-    for name in ("monitors.dispatch", "monitors.apply-maintenance"):
+    for name in ("monitors.dispatch", "monitors.apply-maintenance", "monitors.make-rollups-ahead"):
         assert entries[name]["options"]["expires"] <= entries[name]["schedule"]
 
 

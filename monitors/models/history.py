@@ -3,6 +3,8 @@ hourly rollups per location (the cockpit's response-time charts, the 24-hour
 uptime), daily rollups per monitor (the 90-day bars and uptime figures) and
 status changes (for incidents, alerts and the page)."""
 
+from typing import Any, Self
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,13 @@ class FailedCheck(models.Model):
         )
 
 
+class RollupQuerySet(models.QuerySet[Any]):
+    def counted(self) -> Self:
+        """Rows with checks: the readers' rows (rows made ahead of their hour
+        or day, monitors/rollups_ahead.py, have none until checked)."""
+        return self.filter(checks__gt=0)
+
+
 class Rollup(models.Model):
     """Counts over one period; uptime = successes / checks."""
 
@@ -53,6 +62,8 @@ class Rollup(models.Model):
     successes = models.PositiveIntegerField(default=0)
     total_response_ms = models.BigIntegerField(default=0)
     max_response_ms = models.PositiveIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
 
     class Meta:
         abstract = True
