@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.locations import probe_queue
 from monitors import bulk, heartbeats, recording, rollups_ahead, scheduling, state, telemetry
+from monitors.claims import Claim, step_of
 from monitors.models import LocationResult, Monitor
 from monitors.probes import spacing, spec
 from monitors.probes.runner import Job, Outcome, shared_loop
@@ -41,7 +42,7 @@ def dispatch() -> int:
     """Claim the due monitors and queue their checks."""
     now = timezone.now()
     heartbeats.dispatched(now)
-    claims: list[scheduling.Claim] = []
+    claims: list[Claim] = []
     for chunk in scheduling.claim_chunks():
         claims += chunk
         for batch in scheduling.batches(chunk, timezone.now()):
@@ -99,7 +100,7 @@ def _active_specs(ids: Iterable[int]) -> list[ProbeSpec]:
 
 
 def _step(monitor: ProbeSpec) -> timedelta:
-    return timedelta(seconds=max(monitor.frequency, scheduling.MIN_FREQUENCY))
+    return step_of(monitor.frequency)
 
 
 def _not_checked_lately(

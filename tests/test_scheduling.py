@@ -11,7 +11,8 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitors import scheduling
+from monitors import claims_by_window, scheduling
+from monitors.claims import Claim, lookahead
 from monitors.models import Monitor, ScheduleCursor
 from monitors.phase import grid_at_or_after, phase
 
@@ -28,7 +29,7 @@ def running_until(now: datetime) -> None:
     tick = timedelta(seconds=2)
     for frequency in Monitor.objects.values_list("frequency", flat=True).distinct():
         ScheduleCursor.objects.update_or_create(
-            frequency=frequency, defaults={"claimed_until": now - tick + scheduling.lookahead()}
+            frequency=frequency, defaults={"claimed_until": now - tick + lookahead()}
         )
 
 
@@ -277,15 +278,16 @@ def test_a_window_read_by_another_dispatcher_first_is_not_claimed_twice(make_mon
     until = slot - timedelta(seconds=1)
     ScheduleCursor.objects.create(frequency=30, claimed_until=until)
     now = slot - timedelta(seconds=1)
-    assert [c.slot for c in scheduling._claim_window(30, until, now)] == [slot]
-    assert scheduling._claim_window(30, until, now) == []  # the slower one read the same cursor
+    assert [c.slot for c in claims_by_window.claim_window(30, until, now)] == [slot]
+    assert (
+        claims_by_window.claim_window(30, until, now) == []
+    )  # the slower one read the same cursor
 
 
 def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(settings):
     claims = [
-        scheduling.Claim(pk, T0 + timedelta(seconds=pk), 30, ("USE", "UK"), T0)
-        for pk in range(1, 6)
-    ] + [scheduling.Claim(9, T0, 300, ("USE",), T0)]
+        Claim(pk, T0 + timedelta(seconds=pk), 30, ("USE", "UK"), T0) for pk in range(1, 6)
+    ] + [Claim(9, T0, 300, ("USE",), T0)]
     batches = scheduling.batches(claims, now=T0, size=3)
     summary = [(b.location, [pk for pk, _ in b.items], b.expires) for b in batches]
     assert summary == [
@@ -297,7 +299,7 @@ def test_batches_group_one_location_and_frequency_and_expire_after_an_interval(s
     ]
     assert batches[0].items[0] == (1, (T0 + timedelta(seconds=1)).isoformat())
     # Slots caught up on after a stop get a whole interval from now.
-    late = scheduling.Claim(1, T0 - timedelta(seconds=25), 30, ("USE",), T0 - timedelta(hours=1))
+    late = Claim(1, T0 - timedelta(seconds=25), 30, ("USE",), T0 - timedelta(hours=1))
     assert scheduling.batches([late], now=T0)[0].expires == T0 + timedelta(seconds=30)
 
 
