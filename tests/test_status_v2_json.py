@@ -234,3 +234,14 @@ def test_every_endpoint_runs_a_fixed_number_of_queries(
     # The monitors' categories and their last check: a query each, not a join
     # nor a value per monitor.
     assert counts[0] == counts[1] <= 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_api_v2_path_is_a_json_404_naming_it(https_client, method):
+    response = getattr(https_client, method)("/api/v2/nothing-here.json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "Not Found", "message": "No API v2 endpoint at /api/v2/nothing-here.json."
+    }  # fmt: skip

@@ -1,6 +1,6 @@
 """The hosted status page API v2 (Statuspage's public JSON) under /api/v2/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from statuspage.api.statuspage_v2 import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("scheduled-maintenances.json", views.maintenances, name="v2-maintenances"),
     path("scheduled-maintenances/upcoming.json", views.upcoming, name="v2-upcoming"),
     path("scheduled-maintenances/active.json", views.active, name="v2-active"),
+    re_path(r"^", views.not_found),
 ]

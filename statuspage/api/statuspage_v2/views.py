@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from incidents.models import Incident
@@ -99,3 +100,12 @@ def upcoming(request: HttpRequest, current: Current) -> dict[str, Any]:
 @endpoint
 def active(request: HttpRequest, current: Current) -> dict[str, Any]:
     return {"scheduled_maintenances": _windows(request, current, True)}
+
+
+# No cookie session here: a POST to an unknown path must get this, not CSRF's HTML 403.
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under /api/v2/: a JSON 404 naming it, not the page's HTML one."""
+    return JsonResponse(
+        {"error": "Not Found", "message": f"No API v2 endpoint at {request.path}."}, status=404
+    )
