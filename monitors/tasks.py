@@ -13,7 +13,7 @@ import logging
 import statistics
 import time
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from celery import shared_task
@@ -83,7 +83,7 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
     jobs = []
     for monitor in monitors:
         monitor.timeout = min(max(monitor.timeout, 1), 60)
-        jobs.append(Job(monitor, slots[monitor.pk], location, _step(monitor)))
+        jobs.append(Job(monitor, slots[monitor.pk], location, step_of(monitor.frequency)))
     outcomes = shared_loop(settings.PROBES_IN_FLIGHT).run(jobs)
     _report_lateness(location, outcomes)
     telemetry.count_batch(location, monitors, outcomes)  # done, whether recorded or not
@@ -91,16 +91,12 @@ def probe_batch(location: str, items: list[tuple[int, str]]) -> int:
 
 
 def _active_specs(ids: Iterable[int]) -> list[ProbeSpec]:
-    # is_active is tested here, not in SQL: with it, PostgreSQL reads the
-    # whole active half of monitor_due_idx for a batch of 250 ids.
+    # is_active is tested here, not in SQL: with it, PostgreSQL may read the
+    # whole active half of monitor_grid_idx for a batch of 250 ids.
     rows = Monitor.objects.filter(bulk.among(ids)).order_by()
     return [
         ProbeSpec(*row) for active, *row in rows.values_list("is_active", *spec.COLUMNS) if active
     ]
-
-
-def _step(monitor: ProbeSpec) -> timedelta:
-    return step_of(monitor.frequency)
 
 
 def _not_checked_lately(
@@ -120,7 +116,9 @@ def _not_checked_lately(
     kept = []
     for monitor in monitors:
         slot, previous = slots[monitor.pk], last.get(monitor.pk)
-        if previous is not None and spacing.follows_late_check(slot, _step(monitor), *previous):
+        if previous is not None and spacing.follows_late_check(
+            slot, step_of(monitor.frequency), *previous
+        ):
             logger.info(
                 "monitor %s: the %s check ran late; the next slot is left out", monitor.pk, location
             )
