@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.locations import location_codes
@@ -34,9 +35,22 @@ _NONE = (0,) * len(SUMS)
 
 
 def _insert(columns: bulk.Columns, rows: Sequence[Sequence[Any]]) -> int:
+    """Insert ``rows`` (monitor id first) but those of monitors deleted since
+    they were read; returns how many were inserted."""
+    made = 0
     for start in range(0, len(rows), CHUNK):
-        bulk.insert(columns, rows[start : start + CHUNK], "ON CONFLICT DO NOTHING")
-    return len(rows)
+        chunk = rows[start : start + CHUNK]
+        try:
+            with transaction.atomic():
+                bulk.insert(columns, chunk, "ON CONFLICT DO NOTHING")
+        except IntegrityError:  # a monitor deleted meanwhile: its rows are not needed
+            ids = Monitor.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk")
+            alive = {pk for (pk,) in ids}
+            chunk = [row for row in chunk if row[0] in alive]
+            with transaction.atomic():
+                bulk.insert(columns, chunk, "ON CONFLICT DO NOTHING")
+        made += len(chunk)
+    return made
 
 
 def make(hour: datetime, day: date | None = None) -> dict[str, int]:

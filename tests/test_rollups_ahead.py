@@ -72,3 +72,12 @@ def test_rows_made_ahead_and_never_checked_read_as_no_checks(make_monitor):
     assert performance.last_day_by_hour([monitor.pk], later) == {}
     assert all(not span.points for span in performance.spans(monitor.pk, later))
     assert Monitor.objects.get(pk=monitor.pk).status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_monitor_deleted_while_its_rows_are_made_is_left_out_not_an_error(make_monitor):
+    kept, gone = make_monitor(), make_monitor()
+    rows = [(pk, NEXT_HOUR, "USE", 0, 0, 0, 0) for pk in (kept.pk, gone.pk)]
+    gone.delete()  # after the task read the active monitors
+    assert rollups_ahead._insert(rollups_ahead._HOURLY, rows) == 1
+    assert hourly() == [(kept.pk, NEXT_HOUR, "USE", 0)]
