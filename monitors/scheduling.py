@@ -44,17 +44,17 @@ from itertools import groupby
 from django.conf import settings
 from django.utils import timezone
 
-from monitors.claims import Claim, first_slot, step_of
+from monitors.claims import Claim, step_of
 from monitors.claims_by_window import claim_windows
 from monitors.claims_one_by_one import CLAIM_CHUNK, claim_one_by_one
 from monitors.models import Monitor
+from monitors.phase import grid_at_or_after
 
 logger = logging.getLogger(__name__)
 
 # A dispatch claims for up to this many ticks when much is due at once (the
 # ticks meanwhile expire unused): claiming, not probing, is what a burst waits on.
 DISPATCH_TICKS = 5
-_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ def next_check(monitor: Monitor, now: datetime) -> datetime | None:
     if monitor.catch_up_at or monitor.next_check_at is None:
         return monitor.catch_up_at
     step = step_of(monitor.frequency)
-    return first_slot(monitor.pk, step, now - _MICROSECOND, monitor.next_check_at)
+    return grid_at_or_after(monitor.pk, step, max(now, monitor.next_check_at))
 
 
 def batches(claims: list[Claim], now: datetime, size: int | None = None) -> list[Batch]:
