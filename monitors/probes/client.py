@@ -162,20 +162,30 @@ class Client:
         self._names[host, port] = (time.monotonic(), infos)
         return infos
 
-    async def _connect(self, host: str, port: int) -> socket.socket:
+    async def _open(
+        self, host: str, port: int, exchange: _Exchange, context: ssl.SSLContext | None
+    ) -> None:
+        """Connect ``exchange`` to the first of the host's allowed addresses that
+        answers. The loop connects (and shakes hands) itself: handing it a socket
+        connected in Python cost twice the CPU a check (bench/probes.py)."""
         loop = asyncio.get_running_loop()
         error: OSError | None = None
-        for family, type_, proto, _, address in await self._addresses(host, port):
-            sock = None
+        for family, _, _, _, address in await self._addresses(host, port):
             try:
                 check_address(address[0])
-                sock = socket.socket(family, type_, proto)
-                sock.setblocking(False)
-                await loop.sock_connect(sock, address)
-                return sock
+                await loop.create_connection(
+                    lambda: exchange, address[0], port, family=family, ssl=context,
+                    server_hostname=host if context else None,
+                )  # fmt: skip
+                return
+            except ssl.SSLCertVerificationError as exc:
+                raise RequestError(_certificate_error(exc)) from exc
+            except ssl.SSLError as exc:
+                reason = f" ({str(exc.reason).replace('_', ' ').lower()})" if exc.reason else ""
+                raise RequestError(f"TLS handshake failed{reason}") from exc
+            except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as exc:
+                raise RequestError("server closed the connection") from exc
             except OSError as exc:
-                if sock is not None:
-                    sock.close()
                 error = exc
         if isinstance(error, ConnectionRefusedError):
             raise RequestError("connection refused")
@@ -217,24 +227,8 @@ class Client:
         context = None
         if secure:
             context = ssl_context or _default_tls()
-        sock = await self._connect(host, port)
         exchange = _Exchange(request, body_limit)
-        try:
-            await asyncio.get_running_loop().create_connection(
-                lambda: exchange, sock=sock, ssl=context,
-                server_hostname=host if context else None,
-            )  # fmt: skip
-        except ssl.SSLCertVerificationError as exc:
-            raise RequestError(_certificate_error(exc)) from exc
-        except ssl.SSLError as exc:
-            reason = f" ({str(exc.reason).replace('_', ' ').lower()})" if exc.reason else ""
-            raise RequestError(f"TLS handshake failed{reason}") from exc
-        except OSError as exc:
-            sock.close()
-            raise RequestError("server closed the connection") from exc
-        except BaseException:
-            sock.close()
-            raise
+        await self._open(host, port, exchange, context)
         try:
             return await exchange.done
         finally:

@@ -1,7 +1,6 @@
 """The TCP port probe: up when a connection opens within the timeout."""
 
 import asyncio
-import contextlib
 import socket
 import time
 from typing import Any
@@ -19,24 +18,21 @@ def describe_os_error(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-async def _connect(host: str, port: int) -> asyncio.StreamWriter:
+async def _connect(host: str, port: int) -> asyncio.BaseTransport:
     """Connect to the first of the host's allowed addresses that answers
-    (resolved here, so the probe-network rule sees the address it connects to)."""
+    (resolved here, so the probe-network rule sees the address it connects to).
+    The loop connects itself: a socket connected in Python costs twice the CPU."""
+    loop = asyncio.get_running_loop()
     error: OSError | None = None
-    for family, type_, proto, _, sockaddr in await resolve_allowed(host, port):
-        sock = socket.socket(family, type_, proto)
+    for family, _, _, _, sockaddr in await resolve_allowed(host, port):
         try:
-            sock.setblocking(False)
-            await asyncio.get_running_loop().sock_connect(sock, sockaddr)
+            transport, _ = await loop.create_connection(
+                asyncio.Protocol, sockaddr[0], port, family=family
+            )
         except OSError as exc:
-            sock.close()
             error = exc
             continue
-        except BaseException:  # cancelled by the timeout
-            sock.close()
-            raise
-        _, writer = await asyncio.open_connection(sock=sock)
-        return writer
+        return transport
     assert error is not None  # resolve_allowed returns at least one address
     raise error
 
@@ -48,14 +44,11 @@ async def check(monitor: Any) -> ProbeResult:
     started = time.perf_counter()
     try:
         async with asyncio.timeout(monitor.timeout):
-            writer = await _connect(host, monitor.port)
+            transport = await _connect(host, monitor.port)
     except TimeoutError:
         return ProbeResult.down(f"timed out after {monitor.timeout} s")
     except OSError as exc:
         return ProbeResult.down(describe_os_error(exc))
     response_ms = elapsed_ms(started, time.perf_counter())
-    writer.close()
-    with contextlib.suppress(OSError, TimeoutError):
-        async with asyncio.timeout(1):
-            await writer.wait_closed()
+    transport.close()
     return ProbeResult.up(f"port {monitor.port} open", response_ms)
