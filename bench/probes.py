@@ -19,8 +19,9 @@ runs for a set time, then prints:
   nginx, and what one process of the probes' HTTP client does against it
   (and aiohttp, for comparison);
 
-and, last, a burst: every monitor due at the same instant (as after the engine
-was down), and how fast the engine clears that backlog, its peak rate.
+and, last, a burst: every monitor due at the same instant (made so by hand: the
+engine spreads imports and catch-ups), and how fast the engine clears that
+backlog, its peak rate.
 
 Traffic goes to 127.0.0.1 only. Usage (as root, which installs nginx and wrk
 from Debian when missing)::
@@ -316,8 +317,10 @@ def wait_for_canary(count: int, engine: dict, timeout: float = 120) -> None:
 def activate(count: int, start: datetime, how: str = "spread") -> None:
     """Start the monitors: "spread", each on its grid from ``start`` (as a
     running engine keeps them, with this hour's rollup rows made ahead);
-    "created" or "burst", new (as an import or the API makes them: due at
-    once, then on their grids)."""
+    "created", new (as an import or the API makes them: a tick's worth due at
+    once, the rest at their grids' first slots); "burst", every one due at
+    ``start``, which the engine itself never does (imports and stalls are
+    spread): the engine's peak rate."""
     from django.db import connection
 
     from monitors import recording, rollups_ahead
@@ -337,10 +340,16 @@ def activate(count: int, start: datetime, how: str = "spread") -> None:
                     f"FROM (VALUES {values}) AS v(id, at) WHERE m.id = v.id",
                     params,
                 )
-        else:
+        elif how == "created":
             cursor.execute(
                 "UPDATE monitors_monitor SET is_active = true, next_check_at = NULL WHERE id <= %s",
                 [count],
+            )
+        else:  # catch-ups all due at ``start``; on their grids from half an interval on
+            cursor.execute(
+                "UPDATE monitors_monitor SET is_active = true, catch_up_at = %s, claimed_at = %s, "
+                "next_check_at = %s WHERE id <= %s",
+                [start, start, start + timedelta(seconds=FREQUENCY / 2), count],
             )
     if how == "spread":  # an engine running since before this hour made its rollup rows ahead
         now = datetime.now(UTC)
@@ -473,10 +482,11 @@ def run_phase(
 
 
 def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
-    """Every monitor due at the same instant, as an import makes them (after
-    the engine was down the catch-up is spread, monitors/scheduling.py): how
-    fast the backlog is cleared is the engine's peak rate. Timed from when
-    they were made due, so the wait for the next dispatch tick counts too."""
+    """Every monitor due at the same instant (made so by hand: the engine
+    spreads imports and catch-ups, monitors/scheduling.py), each checked for
+    the first time: how fast the backlog is cleared is the engine's peak rate.
+    Timed from when they were made due, so the wait for the next dispatch
+    tick counts too."""
     from monitors.models import LocationResult
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
@@ -502,7 +512,7 @@ def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
     started = sorted(first.values())
     p50, p99, last = percentiles(started)
     print(
-        f"\nburst: {count:,} monitors due at the same instant (as an import makes them): "
+        f"\nburst: {count:,} monitors due at the same instant, never checked before: "
         f"{len(started):,} checked (hits at nginx), the last {last:.1f} s after the due time "
         f"(p50 {p50:.1f} s, p99 {p99:.1f} s): {len(started) / max(last, 0.001):,.0f} checks/s"
     )
@@ -616,7 +626,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=45, help="length of each phase")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="probe workers")
     parser.add_argument("--threads", type=int, default=16, help="threads per probe worker")
-    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the bench database and its folder (logs, hits)")  # fmt: skip
     args = parser.parse_args()
     ensure_tools()
     folder = Path(tempfile.mkdtemp(prefix="bench-probes-"))
@@ -656,7 +667,10 @@ def main() -> None:
 
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,12 @@ One by one, claimed with a write per row (FOR UPDATE SKIP LOCKED on
 PostgreSQL, elsewhere a conditional UPDATE that must still see the values it
 read): a new monitor (no ``next_check_at``) or one saved since it was last
 claimed (``updated_at > claimed_at``) is due at once, then on its grid from
-an interval on (``next_check_at``), so the first checks of thousands of
-monitors made at once are over before their grids begin; and catch-ups.
+an interval on (``next_check_at``); and catch-ups. At once, that is, for the
+first ``AT_ONCE`` of a tick: beyond them (an import, a bulk edit, a script)
+each is first checked at its grid's first slot (for intervals over
+``SPREAD_AT_MOST``, at a time spread by its id over that), waiting there as a
+catch-up does, so thousands made at once load the engine no more than their
+schedule: what is due at once is what the engine checks in a tick.
 
 A cursor behind by more than the lookahead (beat or the workers stopped,
 say) is a stall: each monitor with slots in the missed time runs once, not
@@ -46,7 +50,7 @@ from django.utils import timezone
 
 from monitors.claims import Claim, step_of
 from monitors.claims_by_window import claim_windows
-from monitors.claims_one_by_one import CLAIM_CHUNK, claim_one_by_one
+from monitors.claims_one_by_one import AT_ONCE, CLAIM_CHUNK, claim_one_by_one
 from monitors.models import Monitor
 from monitors.phase import grid_at_or_after
 
@@ -66,11 +70,13 @@ class Batch:
     expires: datetime  # dropped, not run late, when not started by then
 
 
-def claim_due(now: datetime | None = None, limit: int = CLAIM_CHUNK) -> list[Claim]:
+def claim_due(
+    now: datetime | None = None, limit: int = CLAIM_CHUNK, at_once: int = AT_ONCE
+) -> list[Claim]:
     """Claim the monitors due before ``now`` + lookahead: every window, and up
-    to ``limit`` monitors one by one."""
+    to ``limit`` monitors one by one (``at_once`` of the new ones checked now)."""
     now = now or timezone.now()
-    return claim_windows(now) + claim_one_by_one(now, limit)
+    return claim_windows(now) + claim_one_by_one(now, limit, at_once)
 
 
 def claim_chunks(now: datetime | None = None, budget: float | None = None) -> Iterator[list[Claim]]:
@@ -80,11 +86,12 @@ def claim_chunks(now: datetime | None = None, budget: float | None = None) -> It
     the first checks do not wait for the last claims, and the windows keep
     up meanwhile. ``now`` None: the clock's, read again for each chunk."""
     budget = settings.PROBE_DISPATCH_INTERVAL * DISPATCH_TICKS if budget is None else budget
-    started = time.monotonic()
+    started, at_once = time.monotonic(), AT_ONCE
     while True:
         at = now or timezone.now()
         yield claim_windows(at)
-        chunk = claim_one_by_one(at)
+        chunk = claim_one_by_one(at, at_once=at_once)
+        at_once = 0  # the tick's first chunk has them
         yield chunk
         if len(chunk) < CLAIM_CHUNK or time.monotonic() - started > budget:
             return

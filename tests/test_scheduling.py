@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from monitors import claims_by_window, scheduling
 from monitors.claims import Claim, lookahead
+from monitors.claims_one_by_one import AT_ONCE
 from monitors.models import Monitor, ScheduleCursor
 from monitors.phase import grid_at_or_after, phase
 
@@ -99,34 +100,67 @@ def test_the_schedule_does_not_drift_however_late_the_ticks(make_monitor):
 
 @pytest.mark.django_db
 def test_monitors_made_at_once_fall_due_evenly_across_their_interval(make_monitor):
-    """An import of a thousand monitors: the first checks come at once, every
-    later round is spread flat over the interval, and stays so."""
+    """An import of a thousand monitors: a tick's worth checked at once, the
+    rest at their grids' first slots, so no second of the first interval or
+    any later one carries more than its share."""
     Monitor.objects.bulk_create(
         Monitor(name=f"m{n}", protocol="http", target="https://x.test/", frequency=30)
         for n in range(1000)
     )
-    assert len(scheduling.claim_all(T0)) == 1000
-    due = Monitor.objects.values_list("next_check_at", flat=True)
-    seconds = [(at - T0).total_seconds() for at in due]
-    assert min(seconds) >= 30 and max(seconds) < 60
-    # Every second of the interval gets its share, never more than twice it.
-    per_second = [0] * 30
-    for second in seconds:
-        per_second[int(second - 30)] += 1
-    assert max(per_second) <= 2 * 1000 / 30 and min(per_second) >= 1000 / 30 / 2
-    # A round later (a restart in between changes nothing: the grid is in the rows'
-    # ids), each is due exactly at its first slot, then an interval on.
-    claims, now = [], T0
-    while now < T0 + timedelta(seconds=90):
+    first = scheduling.claim_all(T0)
+    assert len(first) == 1000
+    assert sum(c.slot == T0 for c in first) == AT_ONCE
+    checks = [c for c in first if not c.deferred]
+    now = T0
+    while now < T0 + timedelta(seconds=120):
         now += timedelta(seconds=2)
-        claims += scheduling.claim_all(now)
-    first_round = sorted(c.slot for c in claims if c.slot < T0 + timedelta(seconds=60))
-    assert first_round == sorted(due)
-    second = sorted(c.slot for c in claims if T0 + timedelta(seconds=60) <= c.slot <= now)
-    assert second == sorted(
-        at + timedelta(seconds=30) for at in due if at + timedelta(seconds=30) <= now
-    )
-    assert sorted(Monitor.objects.values_list("next_check_at", flat=True)) == sorted(due)
+        checks += scheduling.claim_all(now)
+    # Each monitor's checks: once at once or at its first slot, then every 30 s on its grid.
+    step = timedelta(seconds=30)
+    slots: dict[int, list[datetime]] = {}
+    for claim in sorted(checks, key=lambda c: c.slot):
+        slots.setdefault(claim.monitor_id, []).append(claim.slot)
+    assert len(slots) == 1000
+    for pk, taken in slots.items():
+        on_grid = [at for at in taken if at != T0]
+        assert on_grid[0] in (grid_at_or_after(pk, step, T0), grid_at_or_after(pk, step, T0 + step))
+        assert all(b - a == step for a, b in zip(on_grid, on_grid[1:], strict=False))
+        assert on_grid[-1] > now + lookahead() - step
+    # Every second from the first on gets its share (1000 / 30), never more than twice it.
+    per_second: dict[int, int] = {}
+    for claim in checks:
+        if claim.slot != T0 and claim.slot < now:
+            second = int((claim.slot - T0).total_seconds())
+            per_second[second] = per_second.get(second, 0) + 1
+    assert max(per_second.values()) <= 2 * 1000 / 30
+    assert min(per_second.get(second, 0) for second in range(1, 110)) >= 1000 / 30 / 2
+
+
+@pytest.mark.django_db
+def test_a_tick_checks_a_few_new_monitors_at_once_and_spreads_the_rest(make_monitor):
+    """Beyond AT_ONCE a tick, a new monitor's first check is its grid's first
+    slot; for a long interval, a time spread over five minutes, its grid from
+    half an interval later."""
+    quick = [make_monitor(frequency=60) for _ in range(3)]
+    daily = make_monitor(frequency=86400)
+    claims = {c.monitor_id: c for c in scheduling.claim_due(T0, at_once=1)}
+    assert claims[quick[0].pk].slot == T0 and not claims[quick[0].pk].deferred
+    for monitor in quick[1:]:
+        at = grid(monitor, T0)
+        assert claims[monitor.pk].slot == at
+        assert claims[monitor.pk].deferred == (at > T0 + lookahead())
+        assert schedule(monitor) == (
+            at + timedelta(seconds=60),
+            at if at > T0 + lookahead() else None,
+        )
+    at = claims[daily.pk].slot
+    assert T0 < at < T0 + timedelta(minutes=5)
+    assert schedule(daily) == (grid(daily, at + timedelta(hours=12)), at)
+    # Claimed when its time comes, once, and left on its grid after.
+    assert daily.pk not in claimed(at - timedelta(seconds=5))
+    assert claimed(at - timedelta(seconds=1))[daily.pk] == at
+    assert daily.pk not in claimed(at + timedelta(seconds=1))
+    assert schedule(daily) == (grid(daily, at + timedelta(hours=12)), None)
 
 
 @pytest.mark.django_db
