@@ -54,20 +54,26 @@ def _policy(
 
 def refusal(address: str) -> str | None:
     """Why probes may not reach ``address`` (an IP literal), or None when they may."""
+    return _refusal(
+        address,
+        tuple(map(str, getattr(settings, "PROBE_ALLOWED_NETWORKS", DEFAULT_ALLOWED))),
+        tuple(map(str, getattr(settings, "PROBE_BLOCKED_NETWORKS", DEFAULT_BLOCKED))),
+    )
+
+
+@lru_cache(maxsize=4096)  # asked before every connection a probe opens
+def _refusal(address: str, allowed: tuple[str, ...], blocked: tuple[str, ...]) -> str | None:
     try:
         ip: Address = ipaddress.ip_address(address.split("%", 1)[0])  # fe80::1%eth0
     except ValueError:
         return f"{address} is not an IP address"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:169.254.169.254 is 169.254.169.254
-    allowed, blocked = _policy(
-        tuple(map(str, getattr(settings, "PROBE_ALLOWED_NETWORKS", DEFAULT_ALLOWED))),
-        tuple(map(str, getattr(settings, "PROBE_BLOCKED_NETWORKS", DEFAULT_BLOCKED))),
-    )
-    for network in blocked:
+    allowed_networks, blocked_networks = _policy(allowed, blocked)
+    for network in blocked_networks:
         if ip.version == network.version and ip in network:
             return f"probes may not reach {ip} (blocked network {network})"
-    if not any(ip.version == network.version and ip in network for network in allowed):
+    if not any(ip.version == network.version and ip in network for network in allowed_networks):
         return f"probes may not reach {ip} (outside the allowed networks)"
     return None
 

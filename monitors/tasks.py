@@ -20,6 +20,7 @@ from celery import shared_task
 from celery.app.task import Context
 from celery.signals import task_revoked
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from core.locations import probe_queue
@@ -107,10 +108,13 @@ def _not_checked_lately(
     loop applies it again at start time, for a late batch still running in
     this process.) A monitor edited since starts a new grid, so its first
     check is never left out."""
+    # Only checks late enough to leave a slot out (over half the shortest
+    # interval, give or take a grid's tolerance): none while the engine keeps up.
+    late = F("slot") + (step_of(0) / 2 - spacing.SAME_GRID)
     last = {
         pk: (slot, checked_at)
         for pk, slot, checked_at in LocationResult.objects.filter(
-            bulk.among(slots, "monitor_id"), location=location
+            bulk.among(slots, "monitor_id"), location=location, checked_at__gt=late
         ).values_list("monitor_id", "slot", "checked_at")
     }
     kept = []

@@ -158,6 +158,6 @@ class Monitor(models.Model):
         return location_codes(self.locations)
 
     @property
-    def expected_codes(self) -> set[int]:
+    def expected_codes(self) -> frozenset[int]:
         """The status codes that count as up (blank: 200-299)."""
         return spec.expected_codes(self.expected_status_codes)

@@ -10,6 +10,7 @@ import asyncio
 import json
 import ssl
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,7 +37,7 @@ def new_session(resolver: Resolver = system_resolver) -> Client:
     return Client(resolver)
 
 
-def describe_codes(codes: set[int]) -> str:
+def describe_codes(codes: Iterable[int]) -> str:
     """``{200, 201, 202, 301}`` → ``"200-202, 301"``."""
     runs: list[list[int]] = []
     for code in sorted(codes):

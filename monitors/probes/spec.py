@@ -3,6 +3,7 @@ batch of these, not model instances (building an instance costs a tenth of
 a check)."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The monitor columns a ProbeSpec is read from, in its fields' order.
 COLUMNS = (
@@ -11,11 +12,12 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def expected_codes(spelled: str) -> set[int]:
+@lru_cache(maxsize=256)  # read on every check; monitors share a few spellings
+def expected_codes(spelled: str) -> frozenset[int]:
     """The status codes that count as up, from "200,204" (blank: 200-299)."""
     if not spelled.strip():
-        return set(range(200, 300))
-    return {int(code) for code in spelled.split(",") if code.strip()}
+        return frozenset(range(200, 300))
+    return frozenset(int(code) for code in spelled.split(",") if code.strip())
 
 
 @dataclass(slots=True)
@@ -33,5 +35,5 @@ class ProbeSpec:
     frequency: int
 
     @property
-    def expected_codes(self) -> set[int]:
+    def expected_codes(self) -> frozenset[int]:
         return expected_codes(self.expected_status_codes)
