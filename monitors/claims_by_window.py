@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.locations import location_codes
 from monitors import bulk
@@ -40,32 +40,33 @@ def cursors(now: datetime) -> dict[int, datetime]:
     return found | {cursor.frequency: now for cursor in new}
 
 
-_WINDOW_ROW = ["pk", "next_check_at", "locations", "updated_at", "claimed_at", "catch_up_at"]
+_WINDOW_ROW = ["pk", "next_check_at", "locations"]
+# Not new, edited, nor catching up: those are claimed one by one.
+_ON_GRID = Q(next_check_at__isnull=False, catch_up_at__isnull=True) & (
+    Q(claimed_at__isnull=True) | Q(updated_at__lte=F("claimed_at"))
+)
 
 
 def _in_window(frequency: int, start: datetime, end: datetime) -> QuerySet[Monitor]:
-    """The active monitors of ``frequency`` (and a few more: the caller checks
-    each slot) with a slot in ``(start, end]``, by ranges of their phase keys."""
+    """The active monitors of ``frequency`` on their grids (and a few more:
+    the caller checks each slot) with a slot in ``(start, end]``, by ranges of
+    their phase keys."""
     ranges = Q()
     for low, high in key_ranges(step_of(frequency), start, end):
         ranges |= Q(phase_key__gte=low, phase_key__lt=high)
-    return Monitor.objects.filter(ranges, is_active=True, frequency=frequency).order_by()
+    return Monitor.objects.filter(ranges, _ON_GRID, is_active=True, frequency=frequency).order_by()
 
 
-_WindowRow = tuple[int, datetime | None, str, datetime, datetime | None, datetime | None]
+_WindowRow = tuple[int, datetime, str]
 
 
 def _slots(
     frequency: int, start: datetime, end: datetime, rows: Iterable[_WindowRow]
 ) -> Iterator[tuple[_WindowRow, datetime]]:
-    """(row, its first slot in the window) of the rows on their grid there:
-    not new, edited, nor catching up (claimed one by one)."""
+    """(row, its first slot in the window) of the rows with one there."""
     step = step_of(frequency)
     for row in rows:
-        pk, next_check_at, _, updated_at, claimed_at, catch_up_at = row
-        if next_check_at is None or catch_up_at or (claimed_at and updated_at > claimed_at):
-            continue
-        slot = first_slot(pk, step, start, next_check_at)
+        slot = first_slot(row[0], step, start, row[1])
         if slot <= end:
             yield row, slot
 
