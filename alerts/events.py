@@ -10,6 +10,8 @@ row is locked; SQLite's IMMEDIATE transactions serialise writers anyway), and
 a second run that reads the same event again would collide on the alert's key.
 """
 
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -27,15 +29,32 @@ BATCH = 500
 SETTLE = timedelta(minutes=10)
 
 
+def process_backlog(budget: float) -> Iterator[list[int]]:
+    """process_new_events again while it reads full batches, for up to
+    ``budget`` seconds: an import's thousands of first checks must not hold
+    a real outage's alert back for minutes. Yields each batch's deliveries,
+    committed, so they can be sent before the next batch is read."""
+    started = time.monotonic()
+    while True:
+        deliveries, full = _process_batch(timezone.now())
+        yield deliveries
+        if not full or time.monotonic() - started > budget:
+            return
+
+
 def process_new_events(now: datetime | None = None) -> list[int]:
     """Raise the alerts that new status changes call for; the ids of the
     deliveries to send (committed when this returns)."""
-    now = now or timezone.now()
+    return _process_batch(now or timezone.now())[0]
+
+
+def _process_batch(now: datetime) -> tuple[list[int], bool]:
+    """process_new_events' deliveries, and whether it read a full batch."""
     EventCursor.objects.get_or_create(pk=1)
     with transaction.atomic():
         cursor = EventCursor.objects.select_for_update(skip_locked=True).filter(pk=1).first()
         if cursor is None:
-            return []  # another beat is reading
+            return [], False  # another beat is reading
         low = cursor.last_event_id
         handled = HandledEvent.objects.filter(event_id__gt=low).values("event_id")
         events = list(
@@ -54,7 +73,7 @@ def process_new_events(now: datetime | None = None) -> list[int]:
             )
         if len(events) < BATCH:  # caught up: every committed event above low is handled
             _advance(cursor, now - SETTLE)
-    return deliveries
+    return deliveries, len(events) == BATCH
 
 
 def _advance(cursor: EventCursor, settled_before: datetime) -> None:

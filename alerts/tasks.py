@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alerts.certificates import warn_of_expiring_certificates
 from alerts.delivery import SEND_TIME_LIMIT, attempt_delivery, backoff, lost_deliveries
-from alerts.events import process_new_events
+from alerts.events import process_backlog
 from alerts.resend import announce_still_down
 from alerts.subscribers.batch import SEND_TIME_LIMIT as SUBSCRIBER_SEND_TIME_LIMIT
 from alerts.subscribers.batch import send_batch
@@ -22,7 +22,7 @@ QUEUE = "alerts"
 @shared_task(time_limit=30, soft_time_limit=25)
 def process_events() -> int:
     """Alerts for new status changes; how many deliveries were queued."""
-    return _enqueue(process_new_events())
+    return sum(_enqueue(ids) for ids in process_backlog(budget=15))
 
 
 @shared_task(time_limit=60, soft_time_limit=50)

@@ -216,6 +216,31 @@ def test_the_cursor_moves_past_settled_events_and_forgets_their_marks(channels, 
     assert not HandledEvent.objects.exists()
 
 
+def test_an_outage_behind_an_imports_first_checks_is_alerted_in_the_same_beat(
+    channels, make_monitor
+):
+    """1,200 monitors made at once all go from pending to up: the beat reads
+    them all (500 a batch) and reaches the down behind them, not minutes later."""
+    from alerts.tasks import process_events
+    from monitors.models import Monitor, StatusEvent
+
+    sink, _ = channels
+    web = make_monitor(name="Web", status=Status.UP)
+    imported = Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target="https://x.test/", status=Status.UP)
+        for n in range(1200)
+    )
+    StatusEvent.objects.bulk_create(
+        StatusEvent(monitor=m, at=T0, from_status=Status.PENDING, to_status=Status.UP)
+        for m in imported
+    )
+    change_status(web, Status.DOWN, T0 + timedelta(seconds=1), "HTTP 503")
+    assert process_events.apply().get() == 2  # the down, to both channels
+    assert list(Alert.objects.values_list("monitor__name", flat=True)) == ["Web"]
+    send(list(Delivery.objects.values_list("pk", flat=True)))
+    assert [_subject(m) for m in sink.messages] == ["Web is down"]
+
+
 @pytest.mark.parametrize("count", [5, 40])
 def test_reading_events_and_raising_their_alerts_takes_a_fixed_number_of_queries(
     make_channel, http_receiver, make_monitor, category, django_assert_max_num_queries, count
