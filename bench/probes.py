@@ -19,9 +19,9 @@ runs for a set time, then prints:
   nginx, and what one process of the probes' HTTP client does against it
   (and aiohttp, for comparison);
 
-and, last, a burst: every monitor due at the same instant (made so by hand: the
-engine spreads imports and catch-ups), and how fast the engine clears that
-backlog, its peak rate.
+and, last, bursts: every monitor due at the same instant (made so by hand: the
+engine spreads imports and catch-ups), monitors checked before and then new
+ones, and how fast the engine clears that backlog, its peak rate.
 
 Traffic goes to 127.0.0.1 only. Usage (as root, which installs nginx and wrk
 from Debian when missing)::
@@ -481,16 +481,54 @@ def run_phase(
     }
 
 
-def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
+def checked_before(count: int) -> None:
+    """Make monitors 1..count look checked and up, as a running engine leaves
+    them: a location result each, and this hour's and day's rollup rows."""
+    from django.db import connection
+
+    from monitors import recording
+
+    now = datetime.now(UTC)
+    before = now - timedelta(seconds=FREQUENCY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO monitors_locationresult (monitor_id, location, slot, checked_at, ok, "
+            "status, consecutive_failures, response_ms, error) SELECT id, 'USE', %s, %s, true, "
+            "'up', 0, 1, '' FROM monitors_monitor WHERE id <= %s",
+            [before, before, count],
+        )
+        cursor.execute(
+            "UPDATE monitors_monitor SET status = 'up', status_changed_at = %s, last_check = %s "
+            "WHERE id <= %s",
+            [now - timedelta(hours=1), before, count],
+        )
+        sums = "0, 0, 0, 0 FROM monitors_monitor WHERE id <= %s ON CONFLICT DO NOTHING"
+        cursor.execute(
+            "INSERT INTO monitors_hourlyrollup (monitor_id, hour, location, checks, successes, "  # noqa: S608
+            f"total_response_ms, max_response_ms) SELECT id, %s, 'USE', {sums}",
+            [recording.rollup_hour(now), count],
+        )
+        cursor.execute(
+            "INSERT INTO monitors_dailyrollup (monitor_id, day, checks, successes, "  # noqa: S608
+            f"total_response_ms, max_response_ms) SELECT id, %s, {sums}",
+            [recording.rollup_day(now), count],
+        )
+
+
+def run_burst(count: int, args, nginx: Nginx, folder: Path, known: bool) -> None:
     """Every monitor due at the same instant (made so by hand: the engine
-    spreads imports and catch-ups, monitors/scheduling.py), each checked for
-    the first time: how fast the backlog is cleared is the engine's peak rate.
-    Timed from when they were made due, so the wait for the next dispatch
-    tick counts too."""
+    spreads imports and catch-ups, monitors/scheduling.py): how fast the
+    backlog is cleared is the engine's peak rate. ``known``: monitors checked
+    before (as after a stop, were the catch-up not spread), else each checked
+    for its first time (a location result, a status change and rollup rows to
+    make). Timed from when they were made due, so the wait for the next
+    dispatch tick counts too."""
     from monitors.models import LocationResult
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
     create_monitors(count, f"http://127.0.0.1:{nginx.port}")
+    if known:
+        checked_before(count)
     hits_from = nginx.hits.stat().st_size if nginx.hits.exists() else 0
     engine = start_engine(engine_env(folder, prefix), args.workers, args.threads, folder)
     wait_for_canary(count, engine)
@@ -511,8 +549,9 @@ def run_burst(count: int, args, nginx: Nginx, folder: Path) -> None:
             first.setdefault(int(uri.rsplit("/", 1)[1]), float(at) - t0.timestamp())
     started = sorted(first.values())
     p50, p99, last = percentiles(started)
+    kind = "checked before" if known else "never checked before"
     print(
-        f"\nburst: {count:,} monitors due at the same instant, never checked before: "
+        f"\nburst: {count:,} monitors due at the same instant, {kind}: "
         f"{len(started):,} checked (hits at nginx), the last {last:.1f} s after the due time "
         f"(p50 {p50:.1f} s, p99 {p99:.1f} s): {len(started) / max(last, 0.001):,.0f} checks/s"
     )
@@ -655,7 +694,8 @@ def main() -> None:
         if args.restart:
             report(run_phase(args.restart, args.seconds, args, nginx, folder, "restart"))
         if args.burst:
-            run_burst(args.burst, args, nginx, folder)
+            run_burst(args.burst, args, nginx, folder, known=True)
+            run_burst(args.burst, args, nginx, folder, known=False)
     finally:
         nginx.stop()
         if not args.keep:
