@@ -13,3 +13,7 @@ class StatuspageConfig(AppConfig):
         from statuspage.twofactor import session
 
         session.connect()
+
+        from statuspage import pg_timestamps
+
+        pg_timestamps.connect()
