@@ -21,6 +21,7 @@ class Claim:
     due_since: datetime  # when the monitor became due (its slot, unless slots were skipped)
     deferred: bool = False  # a catch-up beyond the lookahead: nothing to send yet
     skipped_slots: int = 0  # the slots passed while it was behind, beyond the one it runs
+    at_once: bool = False  # new or edited, checked now (of the tick's AT_ONCE)
 
 
 def lookahead() -> timedelta:

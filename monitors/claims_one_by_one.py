@@ -54,7 +54,8 @@ def _claim_one(row: _Row, now: datetime, at_once: bool) -> tuple[Claim, tuple[An
         claimed_at = max(now, updated_at)
         if at_once:
             following = grid_at_or_after(pk, step, now + step)
-            return Claim(pk, now, seconds, codes, now), (pk, following, claimed_at, None)
+            claim = Claim(pk, now, seconds, codes, now, at_once=True)
+            return claim, (pk, following, claimed_at, None)
         # Spread as a catch-up is: claimed again when its time comes, unless now.
         at = _first_check(pk, step, now)
         following = grid_at_or_after(pk, step, at + step / 2)

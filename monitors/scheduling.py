@@ -91,7 +91,7 @@ def claim_chunks(now: datetime | None = None, budget: float | None = None) -> It
         at = now or timezone.now()
         yield claim_windows(at)
         chunk = claim_one_by_one(at, at_once=at_once)
-        at_once = 0  # the tick's first chunk has them
+        at_once -= sum(claim.at_once for claim in chunk)
         yield chunk
         if len(chunk) < CLAIM_CHUNK or time.monotonic() - started > budget:
             return

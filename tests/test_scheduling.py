@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from monitors import claims_by_window, scheduling
 from monitors.claims import Claim, lookahead
-from monitors.claims_one_by_one import AT_ONCE
+from monitors.claims_one_by_one import AT_ONCE, CLAIM_CHUNK
 from monitors.models import Monitor, ScheduleCursor
 from monitors.phase import grid_at_or_after, phase
 
@@ -161,6 +161,19 @@ def test_a_tick_checks_a_few_new_monitors_at_once_and_spreads_the_rest(make_moni
     assert claimed(at - timedelta(seconds=1))[daily.pk] == at
     assert daily.pk not in claimed(at + timedelta(seconds=1))
     assert schedule(daily) == (grid(daily, at + timedelta(hours=12)), None)
+
+
+@pytest.mark.django_db
+def test_a_monitor_saved_while_a_chunk_of_catch_ups_is_claimed_is_still_checked_at_once():
+    Monitor.objects.bulk_create(
+        Monitor(name=f"m{n}", protocol="http", target="https://x.test/", frequency=30)
+        for n in range(CLAIM_CHUNK)
+    )
+    on_grid_since(T0 - timedelta(minutes=1), catch_up_at=T0)  # a full chunk of catch-ups
+    saved = Monitor.objects.create(name="new", protocol="http", target="https://x.test/")
+    claims = {c.monitor_id: c.slot for c in scheduling.claim_all(T0)}
+    assert len(claims) == CLAIM_CHUNK + 1
+    assert claims[saved.pk] == T0
 
 
 @pytest.mark.django_db
