@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.locations import probe_queue
 from monitors import bulk, heartbeats, recording, rollups_ahead, scheduling, state, telemetry
-from monitors.claims import Claim, step_of
+from monitors.claims import MIN_FREQUENCY, Claim, step_of
 from monitors.models import LocationResult, Monitor
 from monitors.probes import spacing, spec
 from monitors.probes.runner import Job, Outcome, shared_loop
@@ -110,7 +110,7 @@ def _not_checked_lately(
     check is never left out."""
     # Only checks late enough to leave a slot out (over half the shortest
     # interval, give or take a grid's tolerance): none while the engine keeps up.
-    late = F("slot") + (step_of(0) / 2 - spacing.SAME_GRID)
+    late = F("slot") + (step_of(MIN_FREQUENCY) / 2 - spacing.SAME_GRID)
     last = {
         pk: (slot, checked_at)
         for pk, slot, checked_at in LocationResult.objects.filter(

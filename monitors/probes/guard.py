@@ -27,14 +27,6 @@ def check_address(address: str) -> None:
         raise BlockedAddress(reason)
 
 
-def guarded_socket(addr_info: tuple[Any, ...]) -> socket.socket:
-    """aiohttp's ``socket_factory``: called for every connection the HTTP
-    client opens, on the resolved address, so redirects are covered too."""
-    family, type_, proto, _, sockaddr = addr_info
-    check_address(sockaddr[0])
-    return socket.socket(family=family, type=type_, proto=proto)
-
-
 async def resolve_allowed(host: str, port: int) -> list[tuple[Any, ...]]:
     """``host``'s stream addresses that probes may reach, in the resolver's
     order; BlockedAddress when there are none (socket.gaierror when DNS fails)."""
